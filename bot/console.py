@@ -1,0 +1,337 @@
+"""The local console: use salesbot in a terminal, with no Slack at all.
+
+It drives the very same Bolt app as production, through signed requests (`app.dispatch`), with
+its Web API client pointed at a `LocalSlack` on loopback. What the app sends to "Slack" (answers,
+modals, messages) is rendered as text; buttons are pressed by number and modals are filled in
+field by field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import secrets
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any, TextIO
+
+from slack_bolt import App, BoltRequest
+
+from bot.app import create_app
+from bot.localslack import ApiCall, LocalSlack
+from bot.render_text import Control, Rendered, input_fields, render_blocks, render_view, state_value
+from bot.services import Services
+from bot.settings import Settings
+from bot.slackreq import (
+    block_actions_payload,
+    block_suggestion_payload,
+    command_body,
+    interaction_body,
+    signed_headers,
+    view_submission_payload,
+)
+from commands.demo import DEMO_TEAM, DEMO_USERS, load_demo
+from commands.parsing import warm_up
+from storage.db import Database
+
+Ask = Callable[[str], str]
+
+HELP = """Type a slash command as in Slack: /opp help, /opp list, /opp new, /opp show #3 …
+Press a button by typing its number. Other console commands:
+  :as <user>   act as another demo user (:users lists them)
+  :users       the demo users
+  :help        this help
+  :quit        leave (Ctrl-D works too)"""
+
+
+class Console:
+    """One person at the terminal, acting as one Slack user of one workspace."""
+
+    def __init__(self, app: App, slack: LocalSlack, secret: str, *, team_id: str, user_id: str,
+                 ask: Ask, out: TextIO) -> None:  # fmt: skip
+        self.app = app
+        self.slack = slack
+        self.secret = secret
+        self.team_id = team_id
+        self.user_id = user_id
+        self.ask = ask
+        self.out = out
+        self.controls: list[Control] = []
+        self.context: dict[str, Any] = {}  # where the controls came from (message or view)
+        self.seen = 0
+
+    # ---- the loop
+
+    def loop(self) -> None:
+        self.say(HELP)
+        while True:
+            try:
+                line = self.ask(f"\n{self.user_id}> ")
+            except (EOFError, KeyboardInterrupt):
+                self.say("")
+                return
+            if not self.handle(line.strip()):
+                return
+
+    def handle(self, line: str) -> bool:
+        """Act on one line; False means quit."""
+        if not line:
+            return True
+        if line in (":quit", ":q", "exit", "quit"):
+            return False
+        if line == ":help":
+            self.say(HELP)
+        elif line == ":users":
+            for user in DEMO_USERS:
+                self.say(f"  {user.user_id:<10} {user.name} ({user.role}, {user.locale})")
+        elif line.startswith(":as"):
+            self.switch_user(line[3:].strip())
+        elif line.startswith("/"):
+            command, _, text = line.partition(" ")
+            self.slash(command, text)
+        elif line.isdigit():
+            self.press(int(line))
+        else:
+            self.say("Type a slash command (/opp help), a button number, or :help.")
+        return True
+
+    def switch_user(self, who: str) -> None:
+        for user in DEMO_USERS:
+            if who.lower() in (user.user_id.lower(), user.name.lower(),
+                               user.name.split()[0].lower()):  # fmt: skip
+                self.user_id = user.user_id
+                self.say(f"Now acting as {user.name} ({user.user_id}).")
+                return
+        self.say(f"No demo user {who!r}; :users lists them.")
+
+    # ---- requests, as Slack sends them
+
+    def dispatch(self, body: str, content_type: str) -> dict[str, Any] | None:
+        headers = {"content-type": content_type, **signed_headers(self.secret, body)}
+        response = self.app.dispatch(BoltRequest(body=body, headers=headers))
+        if response.status != 200:
+            self.say(f"(Slack would show an error: HTTP {response.status} {response.body})")
+            return None
+        if response.body:
+            try:
+                answer = json.loads(response.body)
+            except json.JSONDecodeError:
+                return None
+            return answer if isinstance(answer, dict) else None
+        return None
+
+    def slash(self, command: str, text: str) -> None:
+        # Slack escapes @mentions when the manifest asks it to; the console does the same.
+        text = self._escape_mentions(text)
+        body = command_body(team_id=self.team_id, user_id=self.user_id, command=command, text=text,
+                            response_url=self.slack.response_url(uuid.uuid4().hex),
+                            channel_id="C0CONSOLE")  # fmt: skip
+        answer = self.dispatch(body, "application/x-www-form-urlencoded")
+        if answer:
+            self.show_message(answer)
+        self.follow_up()
+
+    def press(self, number: int) -> None:
+        control = next((c for c in self.controls if c.number == number), None)
+        if control is None:
+            self.say(f"No button [{number}] on screen.")
+            return
+        action: dict[str, Any] = {"action_id": control.action_id, "block_id": control.block_id,
+                                  "type": control.type}  # fmt: skip
+        if control.type == "button":
+            action["value"] = control.value or ""
+        elif control.options:
+            self.say(self._numbered(control.options))
+            pick = self.ask("choice> ").strip()
+            if not pick.isdigit() or not 1 <= int(pick) <= len(control.options):
+                self.say("Cancelled.")
+                return
+            text, value = control.options[int(pick) - 1]
+            action["selected_option"] = {"text": {"type": "plain_text", "text": text},
+                                         "value": value}  # fmt: skip
+        elif control.type == "datepicker":
+            action["selected_date"] = self.ask("date (YYYY-MM-DD)> ").strip()
+        payload = block_actions_payload(
+            team_id=self.team_id, user_id=self.user_id, action=action,
+            response_url=self.slack.response_url(uuid.uuid4().hex),
+            message=self.context.get("message"), channel_id="C0CONSOLE",
+        )  # fmt: skip
+        self.dispatch(interaction_body(payload), "application/x-www-form-urlencoded")
+        self.follow_up()
+
+    # ---- what the app sent to "Slack"
+
+    def follow_up(self) -> None:
+        """Show what the app sent after its ack (listeners go on after ack, on other threads)."""
+        for call in self._settle():
+            if call.method in ("views.open", "views.push") and call.ok:
+                self.fill_modal(call.args.get("view") or {})
+            elif call.method in ("response_url", "chat.postMessage", "chat.postEphemeral",
+                                 "chat.update"):  # fmt: skip
+                if call.ok:
+                    self.show_message(call.args)
+                else:
+                    self.say(f"(Slack refused a message: {call.error})")
+
+    def _settle(self, quiet: float = 0.15, limit: float = 5.0) -> list[ApiCall]:
+        """New calls, once the app has been quiet for a moment."""
+        deadline = time.monotonic() + limit
+        count = len(self.slack.calls)
+        last_change = time.monotonic()
+        while time.monotonic() < deadline:
+            time.sleep(0.03)
+            now_count = len(self.slack.calls)
+            if now_count != count:
+                count, last_change = now_count, time.monotonic()
+            elif time.monotonic() - last_change >= quiet:
+                break
+        calls = self.slack.calls
+        new, self.seen = calls[self.seen :], len(calls)
+        return new
+
+    def show_message(self, message: dict[str, Any]) -> None:
+        blocks = message.get("blocks")
+        if isinstance(blocks, str):
+            blocks = json.loads(blocks)
+        rendered = (
+            render_blocks(blocks)
+            if blocks
+            else Rendered(str(message.get("text", "")), [])
+        )
+        self.say("\n" + rendered.text)
+        if rendered.controls:
+            self.controls = rendered.controls
+            self.context = {"message": {"ts": message.get("ts", ""), "blocks": blocks}}
+
+    def fill_modal(self, view: dict[str, Any]) -> None:
+        """Ask for each field in turn, submit, and ask again for the fields Slack would flag."""
+        self.say("\n" + render_view({**view, "blocks": []}).text)
+        fields = input_fields(view)
+        answers: dict[str, str] = {}
+        pending = fields
+        while True:
+            for field in pending:
+                answers[field.block_id] = self._ask_field(field, view)
+            values: dict[str, dict[str, Any]] = {}
+            for field in fields:
+                answer = answers.get(field.block_id, "")
+                try:
+                    value = state_value(field, answer)
+                except ValueError:
+                    value = state_value(dataclasses.replace(field, optional=True), "")
+                values.setdefault(field.block_id, {})[field.action_id] = value
+            payload = view_submission_payload(team_id=self.team_id, user_id=self.user_id,
+                                              view=view, values=values)  # fmt: skip
+            answer = self.dispatch(interaction_body(payload), "application/x-www-form-urlencoded")
+            errors = (answer or {}).get("errors") if (answer or {}).get(
+                "response_action") == "errors" else None  # fmt: skip
+            if not errors:
+                return
+            for block_id, message in errors.items():
+                self.say(f"  ✗ {message}")
+            pending = [f for f in fields if f.block_id in errors]
+            if not pending:
+                return
+
+    def _ask_field(self, field: Any, view: dict[str, Any]) -> str:
+        label = field.label + ("" if not field.optional else " (optional)")
+        while True:
+            if field.type == "external_select":
+                query = self.ask(f"{label} — type to search> ").strip()
+                if not query:
+                    if field.optional or field.initial:
+                        return str(field.initial or "")
+                    continue
+                options = self._suggest(field, query, view)
+                if not options:
+                    self.say("  nothing found")
+                    continue
+                self.say(self._numbered(options))
+                pick = self.ask("  choice> ").strip()
+                if pick.isdigit() and 1 <= int(pick) <= len(options):
+                    field.element["options"] = [
+                        {"text": {"type": "plain_text", "text": t}, "value": v} for t, v in options
+                    ]
+                    return options[int(pick) - 1][1]
+                continue
+            if field.options:
+                self.say(self._numbered(field.options))
+            hint = f" [{field.initial}]" if field.initial else ""
+            if field.type == "datepicker":
+                hint += " (YYYY-MM-DD)"
+            if field.type == "checkboxes":
+                hint += " (numbers, comma-separated)"
+            answer = self.ask(f"{label}{hint}> ").strip() or str(field.initial or "")
+            try:
+                state_value(field, answer)
+            except ValueError as error:
+                self.say(f"  {error}")
+                continue
+            return answer
+
+    def _suggest(self, field: Any, query: str, view: dict[str, Any]) -> list[tuple[str, str]]:
+        payload = block_suggestion_payload(team_id=self.team_id, user_id=self.user_id,
+                                           action_id=field.action_id, block_id=field.block_id,
+                                           value=query, view=view)  # fmt: skip
+        answer = self.dispatch(interaction_body(payload), "application/x-www-form-urlencoded")
+        options = (answer or {}).get("options") or []
+        return [(o["text"]["text"], o["value"]) for o in options]
+
+    # ---- output
+
+    def say(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    @staticmethod
+    def _numbered(options: list[tuple[str, str]]) -> str:
+        return "\n".join(f"  {i}. {text}" for i, (text, _value) in enumerate(options, 1))
+
+    @staticmethod
+    def _escape_mentions(text: str) -> str:
+        words = []
+        for word in text.split(" "):
+            user = next((u for u in DEMO_USERS if word.lower() in (
+                "@" + u.name.split()[0].lower(), "@" + u.user_id.lower())), None)  # fmt: skip
+            words.append(f"<@{user.user_id}|{user.name.split()[0].lower()}>" if user else word)
+        return " ".join(words)
+
+
+def demo_slack_users() -> dict[str, dict[str, Any]]:
+    return {
+        u.user_id: {"name": u.name.split()[0].lower(), "real_name": u.name, "tz": u.tz,
+                    "locale": u.locale, "is_admin": u.role == "admin"}  # fmt: skip
+        for u in DEMO_USERS
+    }
+
+
+def start_console(settings: Settings, *, demo: bool) -> tuple[App, LocalSlack, str, Database]:
+    """The app wired to a LocalSlack; with `demo`, the demo workspace is loaded first."""
+    db = Database(settings.database_url)
+    db.migrate()
+    services = Services(settings=settings, db=db)
+    if demo:
+        with db.transaction() as session:
+            load_demo(session=session, now=services.clock())
+    slack = LocalSlack(users=demo_slack_users(), team_id=DEMO_TEAM).start()
+    secret = secrets.token_hex(16)
+    local = dataclasses.replace(settings, slack_api_url=slack.api_url)
+    services = dataclasses.replace(services, settings=local)
+    app = create_app(services, token="xoxb-local-console", signing_secret=secret)
+    return app, slack, secret, db
+
+
+def run_console(settings: Settings, *, demo: bool, as_user: str | None) -> int:
+    app, slack, secret, db = start_console(settings, demo=demo)
+    warm_up()
+    console = Console(app, slack, secret, team_id=DEMO_TEAM, user_id=DEMO_USERS[1].user_id,
+                      ask=input, out=sys.stdout)  # fmt: skip
+    if as_user:
+        console.switch_user(as_user)
+    try:
+        console.loop()
+    finally:
+        slack.stop()
+        db.dispose()
+    return 0

@@ -1,0 +1,70 @@
+"""Locale formatting (Babel) and escaping of text echoed back to Slack."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency
+
+from commands.context import zone
+
+LOCALES = {"fr": "fr_FR", "en": "en_US"}
+
+
+def locale_of(lang: str) -> str:
+    return LOCALES.get(lang, LOCALES["fr"])
+
+
+@cache
+def _whole_pattern(locale: str) -> str:
+    # The locale's currency pattern without decimals: "6 000 €", "€6,000" for whole amounts.
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern
+    return pattern.replace(".00", "")
+
+
+def money(minor: int, currency: str, lang: str) -> str:
+    """An exact amount in the reader's locale; cents only when there are some."""
+    locale = locale_of(lang)
+    value = Decimal(minor).scaleb(-2)
+    if minor % 100 == 0:
+        return format_currency(
+            value, currency, format=_whole_pattern(locale), locale=locale, currency_digits=False
+        )
+    return format_currency(value, currency, locale=locale)
+
+
+def day(value: date, lang: str) -> str:
+    return format_date(value, format="medium", locale=locale_of(lang))
+
+
+def month(value: date, lang: str) -> str:
+    return format_date(value, format="MMMM y", locale=locale_of(lang))
+
+
+def moment(value: datetime, lang: str, tz: str) -> str:
+    """A UTC timestamp shown in the reader's own timezone."""
+    return format_datetime(value.astimezone(zone(tz)), format="short", locale=locale_of(lang))
+
+
+_BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+
+
+def escape(text: str) -> str:
+    """Text typed by users, made inert: no <!channel>, no <@U…> pings, no fake links."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # A zero-width joiner keeps "@here" readable but stops any client from treating it as one.
+    return _BROADCAST.sub(lambda m: "@\u2060" + m.group(1), text)
+
+
+def plain(text: str) -> str:
+    """For plain_text fields: no escaping of <>&, but the same defusing of broadcasts."""
+    return _BROADCAST.sub(lambda m: "@\u2060" + m.group(1), text)
+
+
+def truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,68 @@
+"""Slash commands: ack with the answer (it takes milliseconds), or open a modal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.ids import Command
+from bot.services import Services
+from bot.views import modal, opportunity
+from commands import opp_account, opp_list, opp_new, opp_show
+from commands.context import Actor
+from commands.i18n import t
+from commands.opp import route
+
+
+def register(app: App, services: Services) -> None:
+    db = services.db
+
+    @app.command(Command.OPP)
+    def opp_command(
+        ack: Ack, command: dict[str, Any], client: WebClient, context: dict[str, Any]
+    ) -> None:
+        actor: Actor = context["actor"]
+        lang = actor.lang
+        routed = route(command.get("text", ""))
+        if routed.subcommand == "help":
+            ack(**opportunity.help_message(lang))
+        elif routed.subcommand == "new":
+            with db.transaction() as session:
+                result: opp_new.Created | opp_new.OpenForm = (
+                    opp_new.quick(session=session, actor=actor, text=routed.rest)
+                    if routed.rest
+                    else opp_new.OpenForm(opp_new.Prefill())
+                )
+                choices = opp_new.choices(session=session, actor=actor)
+            if isinstance(result, opp_new.Created):
+                note = t(lang, "opp.created", number=result.card.number)
+                ack(**opportunity.card_message(result.card, lang, actor.tz, note=note))
+                return
+            ack()
+            metadata = {"channel": command.get("channel_id", ""),
+                        "response_url": command.get("response_url", "")}  # fmt: skip
+            client.views_open(
+                trigger_id=command["trigger_id"],
+                view=modal.new_opportunity(choices, result.prefill, lang, metadata=metadata),
+            )
+        elif routed.subcommand == "list":
+            with db.reading() as session:
+                listing = opp_list.handle(session=session, actor=actor, text=routed.rest)
+            ack(**opportunity.opportunity_list(listing, lang))
+        elif routed.subcommand == "show":
+            with db.reading() as session:
+                card = opp_show.handle(session=session, actor=actor, text=routed.rest)
+            ack(**opportunity.card_message(card, lang, actor.tz))
+        elif routed.subcommand == "account":
+            with db.reading() as session:
+                account = opp_account.handle(session=session, actor=actor, text=routed.rest)
+            ack(**opportunity.account_view(account, lang))
+
+    def coming_soon(ack: Ack, command: dict[str, Any], context: dict[str, Any]) -> None:
+        actor: Actor = context["actor"]
+        ack(**opportunity.text_message(t(actor.lang, "coming_soon", command=command["command"])))
+
+    for name in (Command.PIPELINE, Command.FORECAST, Command.SALESBOT):
+        app.command(name)(coming_soon)

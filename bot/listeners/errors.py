@@ -1,0 +1,65 @@
+"""The one error handler: domain errors become a message in the user's language.
+
+Anything else is a bug: it is logged with its traceback and the user is told, in their
+language, that nothing was changed (the transaction was rolled back).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_bolt.context.respond import Respond
+
+from bot.services import Services
+from commands.context import Actor
+from commands.errors import DomainError
+from commands.i18n import t
+
+log = logging.getLogger(__name__)
+
+
+def error_text(error: Exception, lang: str) -> str:
+    if isinstance(error, DomainError):
+        return t(lang, error.key, **error.params)
+    return t(lang, "error.unexpected")
+
+
+def register(app: App, services: Services) -> None:
+    @app.error
+    def on_error(
+        error: Exception,
+        body: dict[str, Any],
+        context: dict[str, Any],
+        response: BoltResponse | None,
+    ) -> BoltResponse | None:
+        actor: Actor | None = context.get("actor")
+        lang = actor.lang if actor else services.settings.default_language
+        if not isinstance(error, DomainError):
+            log.exception("unexpected error in a listener", exc_info=error)
+        text = error_text(error, lang)
+        if body.get("type") == "view_submission" and response is not None:
+            # Point at the field when we know it, else at the form's first input.
+            block_id = getattr(error, "field", None) or _first_input(body)
+            payload = {"response_action": "errors", "errors": {block_id: text}}
+            return BoltResponse(status=200, body=json.dumps(payload),
+                                headers={"content-type": "application/json"})  # fmt: skip
+        if "command" in body and response is not None:
+            payload = {"response_type": "ephemeral", "text": text}
+            return BoltResponse(status=200, body=json.dumps(payload),
+                                headers={"content-type": "application/json"})  # fmt: skip
+        respond: Respond | None = context.get("respond")
+        if respond is not None:
+            respond(text=text, response_type="ephemeral", replace_original=False)
+        elif actor is not None:
+            context["client"].chat_postMessage(channel=actor.user_id, text=text)
+        return BoltResponse(status=200, body="") if response is not None else None
+
+
+def _first_input(body: dict[str, Any]) -> str:
+    for block in body.get("view", {}).get("blocks", []):
+        if block.get("type") == "input" and block.get("block_id"):
+            return str(block["block_id"])
+    return "error"

@@ -1,0 +1,87 @@
+"""Who is asking: the actor (workspace, user, language, timezone, role) for every request."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.services import Profile, Services
+from commands.context import Actor
+from commands.i18n import language_from_locale, language_of
+from commands.workspace import ensure_member, ensure_workspace, refresh_profile
+from storage import queries
+from storage.models import Role
+
+log = logging.getLogger(__name__)
+
+PROFILE_MAX_AGE = timedelta(days=7)
+
+
+def actor_middleware(services: Services) -> Callable[..., Any]:
+    def resolve_actor(context: dict[str, Any], client: WebClient, next: Callable[[], Any]) -> Any:
+        team_id = context.get("team_id")
+        user_id = context.get("user_id")
+        if team_id and user_id:
+            context["actor"] = load_actor(services, client, team_id, user_id)
+        return next()
+
+    return resolve_actor
+
+
+def load_actor(services: Services, client: WebClient, team_id: str, user_id: str) -> Actor:
+    now = services.clock()
+    profile = services.profiles.get(team_id, user_id)
+    if profile is None:
+        profile = _load_profile(services, client, team_id, user_id)
+        services.profiles.put(team_id, user_id, profile)
+    return Actor(team_id=team_id, user_id=user_id, lang=profile.lang, tz=profile.tz,
+                 role=Role(profile.role), now=now)  # fmt: skip
+
+
+def _load_profile(services: Services, client: WebClient, team_id: str, user_id: str) -> Profile:
+    settings = services.settings
+    now = services.clock()
+    with services.db.transaction() as session:
+        workspace = queries.get_workspace(session=session, team_id=team_id)
+        member = queries.get_member(session=session, team_id=team_id, user_id=user_id)
+        stale = member is None or member.profile_checked_at is None or (
+            now - member.profile_checked_at > PROFILE_MAX_AGE
+        )
+        slack = _slack_profile(client, user_id) if stale else None
+        lang = language_of(slack.get("locale") if slack else None, settings.default_language)
+        tz = (slack or {}).get("tz") or settings.default_timezone
+        workspace = ensure_workspace(
+            session=session, team_id=team_id, now=now, language=lang, timezone=tz,
+            currency=settings.default_currency,
+        )
+        member = ensure_member(session=session, team_id=team_id, user_id=user_id, now=now)
+        if slack is not None:
+            refresh_profile(
+                member,
+                now=now,
+                name=slack.get("real_name") or slack.get("name") or "",
+                language=language_from_locale(slack.get("locale")),
+                timezone=slack.get("tz"),
+                slack_admin=bool(slack.get("is_admin") or slack.get("is_owner")),
+            )
+        return Profile(
+            lang=member.language or workspace.language,
+            tz=member.timezone or workspace.timezone,
+            role=member.role,
+        )
+
+
+def _slack_profile(client: WebClient, user_id: str) -> dict[str, Any] | None:
+    """users.info with the locale; None when Slack cannot tell (we keep the defaults)."""
+    try:
+        response = client.users_info(user=user_id, include_locale=True)
+    except SlackApiError as error:
+        log.warning("users.info failed for %s: %s", user_id, error.response.get("error"))
+        return None
+    user = response.get("user") or {}
+    return user if isinstance(user, dict) else None

@@ -1,0 +1,1 @@
+"""Block Kit builders: pure functions of a plain result and a language."""

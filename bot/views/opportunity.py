@@ -1,0 +1,206 @@
+"""Opportunity cards, lists, the account view and help."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot import format as fmt
+from bot.ids import Action
+from bot.views.blocks import (
+    Block,
+    button,
+    context,
+    divider,
+    fields,
+    fit_message,
+    header,
+    section,
+)
+from commands.cards import Card, HistoryEntry
+from commands.i18n import t
+from commands.opp_account import AccountView
+from commands.opp_list import OpportunityList
+from storage.models import ChangeKind, Status
+
+QUALIFICATION_KEYS = ("qual.need", "qual.answer", "qual.blockers", "qual.meeting")
+HISTORY_CHARS = 2800  # leave room in the 3,000-char section for the "earlier" line
+
+
+def message(blocks: list[Block], text: str) -> dict[str, Any]:
+    """An ephemeral answer: `text` is the notification / accessibility fallback."""
+    return {"response_type": "ephemeral", "text": fmt.truncate(text, 3000), "blocks": blocks}
+
+
+def text_message(text: str) -> dict[str, Any]:
+    return message([section(text)], text)
+
+
+def _title(card: Card) -> str:
+    return f"*#{card.number} · {fmt.escape(card.account)}* — {fmt.escape(card.title)}"
+
+
+def _stage_label(card: Card, lang: str) -> str:
+    if card.status != Status.OPEN:
+        return t(lang, f"status.{card.status}")
+    return t(lang, "card.stage_probability", stage=fmt.escape(card.stage.name),
+             probability=card.probability)  # fmt: skip
+
+
+def summary_line(card: Card, lang: str) -> str:
+    """One deal in two lines: what it is, then amount · stage · close date · days in stage."""
+    parts = [
+        fmt.money(card.amount_minor, card.currency, lang),
+        _stage_label(card, lang),
+        t(lang, "card.close_on", date=fmt.day(card.close_date, lang)),
+    ]
+    if card.status == Status.OPEN:
+        parts.append(t(lang, "card.days_in_stage", days=card.days_in_stage))
+    if card.overdue:
+        parts.append(":warning: " + t(lang, "card.overdue"))
+    return f"{_title(card)}\n" + " · ".join(parts)
+
+
+def card_summary(card: Card, lang: str) -> Block:
+    return section(
+        summary_line(card, lang),
+        accessory=button(t(lang, "list.show"), Action.SHOW, str(card.number)),
+    )
+
+
+def full_card(card: Card, lang: str, tz: str, *, note: str | None = None) -> list[Block]:
+    """Every field, the qualification checklist and the history."""
+    blocks: list[Block] = []
+    if note:
+        blocks.append(section(note))
+    blocks.append(header(f"#{card.number} · {fmt.plain(card.account)}"))
+    blocks.append(section(f"*{fmt.escape(card.title)}*"))
+    probability = (
+        t(lang, "card.probability_override", probability=card.probability)
+        if card.probability_overridden
+        else f"{card.probability} %" if lang == "fr" else f"{card.probability}%"
+    )
+    none = t(lang, "common.none")
+    next_step = none
+    if card.next_step:
+        next_step = fmt.escape(card.next_step)
+        if card.next_step_date:
+            next_step += f" ({fmt.day(card.next_step_date, lang)})"
+    close = fmt.day(card.close_date, lang)
+    if card.overdue:
+        close += " :warning: " + t(lang, "card.overdue")
+    stage = fmt.escape(card.stage.name)
+    if card.status == Status.OPEN:
+        stage += " · " + t(lang, "card.days_in_stage", days=card.days_in_stage)
+    pairs = [
+        (t(lang, "card.amount"), fmt.money(card.amount_minor, card.currency, lang)),
+        (t(lang, "card.weighted"), fmt.money(card.weighted_minor, card.currency, lang)),
+        (t(lang, "card.stage"), stage),
+        (t(lang, "card.probability"), probability),
+        (t(lang, "card.close_date"), close),
+        (t(lang, "card.owner"), f"<@{card.owner_id}>"),
+        (t(lang, "card.process"), fmt.escape(card.process)),
+        (t(lang, "card.status"), t(lang, f"status.{card.status}")),
+        (t(lang, "card.origin"), fmt.escape(card.origin) if card.origin else none),
+        (t(lang, "card.product"), fmt.escape(card.product) if card.product else none),
+    ]
+    blocks.append(fields(pairs))
+    detail = [(t(lang, "card.next_step"), next_step)]
+    if card.lost_reason:
+        detail.append((t(lang, "card.lost_reason"), fmt.escape(card.lost_reason)))
+    blocks.append(fields(detail))
+    checks = "\n".join(
+        f"{':white_check_mark:' if done else ':white_large_square:'} {t(lang, key)}"
+        for done, key in zip(card.qualification, QUALIFICATION_KEYS, strict=True)
+    )
+    blocks.append(section(f"*{t(lang, 'card.qualification')}*\n{checks}"))
+    if card.history:
+        blocks.append(divider())
+        blocks.append(section(f"*{t(lang, 'card.history')}*\n" + history_text(card, lang, tz)))
+    return blocks
+
+
+def history_text(card: Card, lang: str, tz: str) -> str:
+    """Newest changes first, as many as fit one section."""
+    lines: list[str] = []
+    used = 0
+    entries = list(reversed(card.history))
+    for index, entry in enumerate(entries):
+        line = t(lang, "history.line", when=fmt.moment(entry.at, lang, tz), by=entry.by,
+                 what=_history_what(entry, card, lang))  # fmt: skip
+        if used + len(line) + 1 > HISTORY_CHARS:
+            lines.append(t(lang, "card.history_more", count=len(entries) - index))
+            break
+        lines.append(line)
+        used += len(line) + 1
+    return "\n".join(lines)
+
+
+def _history_what(entry: HistoryEntry, card: Card, lang: str) -> str:
+    before = fmt.escape(entry.before or "—")
+    after = fmt.escape(entry.after or "—")
+    if entry.kind == ChangeKind.STATUS:
+        before = t(lang, f"status.{entry.before}") if entry.before else "—"
+        after = t(lang, f"status.{entry.after}") if entry.after else "—"
+    elif entry.kind == ChangeKind.AMOUNT:
+        before = fmt.money(int(entry.before), card.currency, lang) if entry.before else "—"
+        after = fmt.money(int(entry.after), card.currency, lang) if entry.after else "—"
+    elif entry.kind == ChangeKind.OWNER:
+        before = f"<@{entry.before}>" if entry.before else "—"
+        after = f"<@{entry.after}>" if entry.after else "—"
+    return t(lang, f"history.{entry.kind}", before=before, after=after)
+
+
+def opportunity_list(result: OpportunityList, lang: str) -> dict[str, Any]:
+    title = (
+        t(lang, "list.title_own")
+        if result.own
+        else t(lang, "list.title_of", user=result.owner_id)
+    )
+    if not result.cards:
+        return message([section(f"*{title}*"), section(t(lang, "list.empty"))], title)
+    totals = t(
+        lang,
+        "list.totals",
+        count=result.total_count,
+        total=fmt.money(result.total_minor, result.currency, lang),
+        weighted=fmt.money(result.weighted_minor, result.currency, lang),
+    )
+    blocks: list[Block] = [section(f"*{title}*"), context(totals), divider()]
+    blocks += [card_summary(card, lang) for card in result.cards]
+    hidden = result.total_count - len(result.cards)
+    if hidden > 0:
+        blocks.append(context(t(lang, "list.more", count=hidden)))
+    return message(fit_message(blocks), f"{title} — {totals}")
+
+
+def account_view(result: AccountView, lang: str) -> dict[str, Any]:
+    title = t(lang, "account.title", name=fmt.plain(result.name))
+    summary = t(
+        lang,
+        "account.summary",
+        open=result.open_count,
+        won=result.won_count,
+        won_total=fmt.money(result.won_minor, result.currency, lang),
+        lost=result.lost_count,
+    )
+    blocks: list[Block] = [header(title), context(summary)]
+    blocks.append(section(f"*{t(lang, 'account.open')}*"))
+    blocks += [card_summary(c, lang) for c in result.open] or [
+        context(t(lang, "account.none"))
+    ]
+    blocks.append(divider())
+    blocks.append(section(f"*{t(lang, 'account.closed')}*"))
+    blocks += [card_summary(c, lang) for c in result.closed] or [
+        context(t(lang, "account.none"))
+    ]
+    return message(fit_message(blocks), f"{title} — {summary}")
+
+
+def card_message(card: Card, lang: str, tz: str, *, note: str | None = None) -> dict[str, Any]:
+    fallback = f"#{card.number} · {card.account} — {card.title}"
+    return message(full_card(card, lang, tz, note=note), note or fallback)
+
+
+def help_message(lang: str) -> dict[str, Any]:
+    text = t(lang, "opp.help")
+    return message([section(text)], text)

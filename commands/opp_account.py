@@ -1,0 +1,63 @@
+"""`/opp account <name>`: an account's open deals and its history of won and lost ones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from commands.cards import Card, card_of
+from commands.context import Actor
+from commands.errors import InvalidInput, NotFound
+from commands.parsing import split_args
+from storage import queries
+from storage.models import Status
+
+SHOWN = 15  # per section, to stay within one message
+
+
+@dataclass(frozen=True)
+class AccountView:
+    name: str
+    open: tuple[Card, ...]
+    closed: tuple[Card, ...]
+    open_count: int
+    won_count: int
+    lost_count: int
+    won_minor: int
+    currency: str
+    suggestions: tuple[str, ...] = ()
+
+
+def handle(*, session: Session, actor: Actor, text: str) -> AccountView:
+    name = " ".join(split_args(text)).strip()
+    if not name:
+        raise InvalidInput("opp.account_usage")
+    account = queries.find_account(session=session, team_id=actor.team_id, name=name)
+    if account is None:
+        close = queries.search_accounts(session=session, team_id=actor.team_id, query=name)
+        if len(close) == 1:
+            account = close[0]
+        else:
+            raise NotFound(
+                "opp.account_not_found", name=name[:80],
+                suggestions=", ".join(a.name for a in close[:5]) or "—",
+            )
+    workspace = queries.get_workspace(session=session, team_id=actor.team_id)
+    assert workspace is not None
+    deals = queries.account_opportunities(
+        session=session, team_id=actor.team_id, account_id=account.id
+    )
+    open_cards = [card_of(o, actor) for o in deals if o.status == Status.OPEN]
+    closed = [card_of(o, actor) for o in deals if o.status != Status.OPEN]
+    won = [c for c in closed if c.status == Status.WON]
+    return AccountView(
+        name=account.name,
+        open=tuple(open_cards[:SHOWN]),
+        closed=tuple(closed[:SHOWN]),
+        open_count=len(open_cards),
+        won_count=len(won),
+        lost_count=len(closed) - len(won),
+        won_minor=sum(c.amount_minor for c in won),
+        currency=workspace.currency,
+    )

@@ -1,0 +1,64 @@
+"""`/opp list [@rep]`: a rep's open opportunities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from commands.cards import Card, card_of
+from commands.context import Actor
+from commands.errors import Forbidden, InvalidInput
+from commands.parsing import parse_user_mention, split_args
+from storage import queries
+from storage.models import Role
+
+# What one message can carry (Slack's 50-block cap, two blocks a deal plus framing).
+LIST_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class OpportunityList:
+    owner_id: str
+    own: bool
+    cards: tuple[Card, ...]
+    total_count: int
+    total_minor: int
+    weighted_minor: int
+    currency: str
+
+
+def may_see_pipeline_of(*, session: Session, actor: Actor, owner_id: str) -> bool:
+    """A rep sees their own deals' list; a manager their team's; an admin everyone's."""
+    if owner_id == actor.user_id or actor.role == Role.ADMIN:
+        return True
+    if actor.role == Role.MANAGER:
+        return owner_id in queries.team_of(
+            session=session, team_id=actor.team_id, manager_id=actor.user_id
+        )
+    return False
+
+
+def handle(*, session: Session, actor: Actor, text: str) -> OpportunityList:
+    args = split_args(text)
+    owner_id = actor.user_id
+    if args:
+        mentioned = parse_user_mention(args[0])
+        if mentioned is None:
+            raise InvalidInput("opp.list_usage")
+        owner_id = mentioned
+    if not may_see_pipeline_of(session=session, actor=actor, owner_id=owner_id):
+        raise Forbidden("opp.list_forbidden", user=owner_id)
+    workspace = queries.get_workspace(session=session, team_id=actor.team_id)
+    assert workspace is not None  # the middleware creates it on first contact
+    deals = queries.open_opportunities(session=session, team_id=actor.team_id, owner_id=owner_id)
+    cards = [card_of(o, actor) for o in deals]
+    return OpportunityList(
+        owner_id=owner_id,
+        own=owner_id == actor.user_id,
+        cards=tuple(cards[:LIST_LIMIT]),
+        total_count=len(cards),
+        total_minor=sum(c.amount_minor for c in cards),
+        weighted_minor=sum(c.weighted_minor for c in cards),
+        currency=workspace.currency,
+    )

@@ -1,0 +1,351 @@
+"""Queries and writes, always scoped by Slack team.
+
+Functions are keyword-only and take the session; the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from storage.models import (
+    Account,
+    ChangeKind,
+    Member,
+    Opportunity,
+    Role,
+    SalesProcess,
+    Stage,
+    StageChange,
+    Status,
+    Workspace,
+)
+
+
+def name_key(name: str) -> str:
+    """Case- and accent-insensitive key: "Société Générale" and "societe generale" match."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.split())
+
+
+# --- workspaces and members -------------------------------------------------------------
+
+
+def get_workspace(*, session: Session, team_id: str) -> Workspace | None:
+    return session.get(Workspace, team_id)
+
+
+def add_workspace(
+    *,
+    session: Session,
+    team_id: str,
+    now: datetime,
+    language: str,
+    timezone: str,
+    currency: str,
+    name: str = "",
+) -> Workspace:
+    workspace = Workspace(
+        team_id=team_id,
+        name=name,
+        language=language,
+        timezone=timezone,
+        currency=currency,
+        opportunity_seq=0,
+        created_at=now,
+    )
+    session.add(workspace)
+    session.flush()
+    return workspace
+
+
+def get_member(*, session: Session, team_id: str, user_id: str) -> Member | None:
+    return session.scalars(
+        select(Member).where(Member.team_id == team_id, Member.user_id == user_id)
+    ).one_or_none()
+
+
+def add_member(
+    *,
+    session: Session,
+    team_id: str,
+    user_id: str,
+    now: datetime,
+    role: Role = Role.REP,
+    name: str = "",
+    language: str | None = None,
+    timezone: str | None = None,
+    manager_id: str | None = None,
+) -> Member:
+    member = Member(
+        team_id=team_id,
+        user_id=user_id,
+        name=name,
+        role=role,
+        language=language,
+        timezone=timezone,
+        manager_id=manager_id,
+        nudges_enabled=True,
+        nudge_minute=9 * 60,
+        created_at=now,
+    )
+    session.add(member)
+    session.flush()
+    return member
+
+
+def team_of(*, session: Session, team_id: str, manager_id: str) -> list[str]:
+    """The user ids of the reps reporting to a manager."""
+    return list(
+        session.scalars(
+            select(Member.user_id).where(
+                Member.team_id == team_id, Member.manager_id == manager_id
+            )
+        )
+    )
+
+
+def member_names(*, session: Session, team_id: str, user_ids: Sequence[str]) -> dict[str, str]:
+    if not user_ids:
+        return {}
+    rows = session.execute(
+        select(Member.user_id, Member.name).where(
+            Member.team_id == team_id, Member.user_id.in_(set(user_ids))
+        )
+    )
+    return {user_id: name for user_id, name in rows}
+
+
+# --- processes and stages ---------------------------------------------------------------
+
+
+def active_processes(*, session: Session, team_id: str) -> list[SalesProcess]:
+    return list(
+        session.scalars(
+            select(SalesProcess)
+            .where(SalesProcess.team_id == team_id, SalesProcess.archived_at.is_(None))
+            .order_by(SalesProcess.position, SalesProcess.id)
+        )
+    )
+
+
+def add_process(
+    *,
+    session: Session,
+    team_id: str,
+    name: str,
+    stages: Sequence[tuple[str, int]],
+    now: datetime,
+    position: int = 0,
+) -> SalesProcess:
+    process = SalesProcess(
+        team_id=team_id, name=name, name_key=name_key(name), position=position, created_at=now
+    )
+    session.add(process)
+    session.flush()
+    for index, (stage_name, probability) in enumerate(stages):
+        session.add(
+            Stage(
+                team_id=team_id,
+                process_id=process.id,
+                name=stage_name,
+                position=index,
+                probability=probability,
+            )
+        )
+    session.flush()
+    session.refresh(process, ["stages"])
+    return process
+
+
+def get_stage(*, session: Session, team_id: str, stage_id: int) -> Stage | None:
+    return session.scalars(
+        select(Stage).where(Stage.team_id == team_id, Stage.id == stage_id)
+    ).one_or_none()
+
+
+def live_stages(process: SalesProcess) -> list[Stage]:
+    return [stage for stage in process.stages if stage.removed_at is None]
+
+
+# --- accounts ---------------------------------------------------------------------------
+
+
+def find_account(*, session: Session, team_id: str, name: str) -> Account | None:
+    return session.scalars(
+        select(Account).where(Account.team_id == team_id, Account.name_key == name_key(name))
+    ).one_or_none()
+
+
+def get_account(*, session: Session, team_id: str, account_id: int) -> Account | None:
+    return session.scalars(
+        select(Account).where(Account.team_id == team_id, Account.id == account_id)
+    ).one_or_none()
+
+
+def find_or_add_account(*, session: Session, team_id: str, name: str, now: datetime) -> Account:
+    account = find_account(session=session, team_id=team_id, name=name)
+    if account is None:
+        account = Account(team_id=team_id, name=name, name_key=name_key(name), created_at=now)
+        session.add(account)
+        session.flush()
+    return account
+
+
+def search_accounts(
+    *, session: Session, team_id: str, query: str, limit: int = 20
+) -> list[Account]:
+    """Accounts whose name starts with (then contains) the query, for the modal's typeahead."""
+    key = name_key(query)
+    escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    starts = list(
+        session.scalars(
+            select(Account)
+            .where(Account.team_id == team_id, Account.name_key.like(f"{escaped}%", escape="\\"))
+            .order_by(Account.name_key)
+            .limit(limit)
+        )
+    )
+    if len(starts) >= limit or not key:
+        return starts
+    seen = {account.id for account in starts}
+    contains = session.scalars(
+        select(Account)
+        .where(
+            Account.team_id == team_id,
+            Account.name_key.like(f"%{escaped}%", escape="\\"),
+        )
+        .order_by(Account.name_key)
+        .limit(limit)
+    )
+    return (starts + [a for a in contains if a.id not in seen])[:limit]
+
+
+# --- opportunities ----------------------------------------------------------------------
+
+
+def next_opportunity_number(*, session: Session, team_id: str) -> int:
+    """Hand out the workspace's next `#N`: atomic, gap-free per successful transaction."""
+    number = session.execute(
+        update(Workspace)
+        .where(Workspace.team_id == team_id)
+        .values(opportunity_seq=Workspace.opportunity_seq + 1)
+        .returning(Workspace.opportunity_seq)
+    ).scalar_one()
+    return int(number)
+
+
+def add_opportunity(*, session: Session, opportunity: Opportunity, now: datetime) -> Opportunity:
+    session.add(opportunity)
+    session.flush()
+    record_change(
+        session=session,
+        opportunity=opportunity,
+        kind=ChangeKind.CREATED,
+        by=opportunity.created_by,
+        at=now,
+        to_stage_id=opportunity.stage_id,
+        to_value=opportunity.status,
+    )
+    return opportunity
+
+
+def record_change(
+    *,
+    session: Session,
+    opportunity: Opportunity,
+    kind: ChangeKind,
+    by: str,
+    at: datetime,
+    from_stage_id: int | None = None,
+    to_stage_id: int | None = None,
+    from_value: str | None = None,
+    to_value: str | None = None,
+) -> StageChange:
+    change = StageChange(
+        team_id=opportunity.team_id,
+        opportunity_id=opportunity.id,
+        kind=kind,
+        changed_by=by,
+        changed_at=at,
+        from_stage_id=from_stage_id,
+        to_stage_id=to_stage_id,
+        from_value=from_value,
+        to_value=to_value,
+    )
+    session.add(change)
+    return change
+
+
+def get_opportunity(*, session: Session, team_id: str, number: int) -> Opportunity | None:
+    return session.scalars(
+        select(Opportunity).where(Opportunity.team_id == team_id, Opportunity.number == number)
+    ).one_or_none()
+
+
+def open_opportunities(
+    *, session: Session, team_id: str, owner_id: str, limit: int | None = None
+) -> list[Opportunity]:
+    """A rep's open deals, furthest stage first, then the most valuable."""
+    query = (
+        select(Opportunity)
+        .join(Opportunity.stage)
+        .where(
+            Opportunity.team_id == team_id,
+            Opportunity.owner_id == owner_id,
+            Opportunity.status == Status.OPEN,
+        )
+        .order_by(Stage.position.desc(), Opportunity.amount_minor.desc(), Opportunity.number)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.scalars(query))
+
+
+def count_open_opportunities(*, session: Session, team_id: str, owner_id: str) -> int:
+    return session.scalar(
+        select(func.count())
+        .select_from(Opportunity)
+        .where(
+            Opportunity.team_id == team_id,
+            Opportunity.owner_id == owner_id,
+            Opportunity.status == Status.OPEN,
+        )
+    ) or 0
+
+
+def account_opportunities(
+    *, session: Session, team_id: str, account_id: int, limit: int = 200
+) -> list[Opportunity]:
+    return list(
+        session.scalars(
+            select(Opportunity)
+            .where(Opportunity.team_id == team_id, Opportunity.account_id == account_id)
+            .order_by(Opportunity.number.desc())
+            .limit(limit)
+        )
+    )
+
+
+def history(*, session: Session, team_id: str, opportunity_id: int) -> list[StageChange]:
+    return list(
+        session.scalars(
+            select(StageChange)
+            .where(StageChange.team_id == team_id, StageChange.opportunity_id == opportunity_id)
+            .order_by(StageChange.changed_at, StageChange.id)
+        )
+    )
+
+
+def stage_names(*, session: Session, team_id: str, stage_ids: Sequence[int]) -> dict[int, str]:
+    if not stage_ids:
+        return {}
+    rows = session.execute(
+        select(Stage.id, Stage.name).where(Stage.team_id == team_id, Stage.id.in_(set(stage_ids)))
+    )
+    return {stage_id: name for stage_id, name in rows}
