@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import secrets
 import sys
 import time
@@ -21,7 +22,15 @@ from slack_bolt import App, BoltRequest
 
 from bot.app import create_app
 from bot.localslack import ApiCall, LocalSlack
-from bot.render_text import Control, Rendered, input_fields, render_blocks, render_view, state_value
+from bot.render_text import (
+    Control,
+    Rendered,
+    input_fields,
+    mrkdwn_to_text,
+    render_blocks,
+    render_view,
+    state_value,
+)
 from bot.services import Services
 from bot.settings import Settings
 from bot.slackreq import (
@@ -198,7 +207,7 @@ class Console:
         rendered = (
             render_blocks(blocks)
             if blocks
-            else Rendered(str(message.get("text", "")), [])
+            else Rendered(mrkdwn_to_text(str(message.get("text", ""))), [])
         )
         self.say("\n" + rendered.text)
         if rendered.controls:
@@ -323,6 +332,7 @@ def start_console(settings: Settings, *, demo: bool) -> tuple[App, LocalSlack, s
 
 
 def run_console(settings: Settings, *, demo: bool, as_user: str | None) -> int:
+    logging.getLogger().setLevel(logging.WARNING)  # the terminal is the user's, not the log's
     app, slack, secret, db = start_console(settings, demo=demo)
     warm_up()
     console = Console(app, slack, secret, team_id=DEMO_TEAM, user_id=DEMO_USERS[1].user_id,
