@@ -50,8 +50,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if command == "migrate":
         db = Database(settings.database_url)
         db.migrate()
-        print(f"salesbot: database at {db.engine.url.render_as_string(hide_password=True)} "
-              "is up to date")  # fmt: skip
+        print(
+            f"salesbot: database at {db.engine.url.render_as_string(hide_password=True)} "
+            "is up to date"
+        )
         return 0
     if command == "console":
         from bot.console import run_console
@@ -59,9 +61,12 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return run_console(settings, demo=args.demo, as_user=args.as_user)
     if command == "http":
         settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
-        return _serve_http(settings, host=getattr(args, "host", "0.0.0.0"),
-                           port=getattr(args, "port", 3000),
-                           threads=getattr(args, "threads", 8))  # fmt: skip
+        return _serve_http(
+            settings,
+            host=getattr(args, "host", "0.0.0.0"),
+            port=getattr(args, "port", 3000),
+            threads=getattr(args, "threads", 8),
+        )
     if command == "socket":
         settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
         return _serve_socket(settings)
@@ -96,7 +101,7 @@ def _serve_socket(settings: Settings) -> int:
     services = _prepare(settings)
     assert settings.bot_token
     app = create_app(services, token=settings.bot_token, signing_secret=None)
-    SocketModeHandler(app, settings.app_token).start()
+    SocketModeHandler(app, settings.app_token).start()  # type: ignore[no-untyped-call]
     return 0
 
 

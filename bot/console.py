@@ -15,7 +15,7 @@ import secrets
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from slack_bolt import App, BoltRequest
@@ -58,8 +58,17 @@ Press a button by typing its number. Other console commands:
 class Console:
     """One person at the terminal, acting as one Slack user of one workspace."""
 
-    def __init__(self, app: App, slack: LocalSlack, secret: str, *, team_id: str, user_id: str,
-                 ask: Ask, out: TextIO) -> None:  # fmt: skip
+    def __init__(
+        self,
+        app: App,
+        slack: LocalSlack,
+        secret: str,
+        *,
+        team_id: str,
+        user_id: str,
+        ask: Ask,
+        out: TextIO,
+    ) -> None:
         self.app = app
         self.slack = slack
         self.secret = secret
@@ -108,8 +117,11 @@ class Console:
 
     def switch_user(self, who: str) -> None:
         for user in DEMO_USERS:
-            if who.lower() in (user.user_id.lower(), user.name.lower(),
-                               user.name.split()[0].lower()):  # fmt: skip
+            if who.lower() in (
+                user.user_id.lower(),
+                user.name.lower(),
+                user.name.split()[0].lower(),
+            ):
                 self.user_id = user.user_id
                 self.say(f"Now acting as {user.name} ({user.user_id}).")
                 return
@@ -118,7 +130,10 @@ class Console:
     # ---- requests, as Slack sends them
 
     def dispatch(self, body: str, content_type: str) -> dict[str, Any] | None:
-        headers = {"content-type": content_type, **signed_headers(self.secret, body)}
+        headers: dict[str, str | Sequence[str]] = {
+            "content-type": content_type,
+            **signed_headers(self.secret, body),
+        }
         response = self.app.dispatch(BoltRequest(body=body, headers=headers))
         if response.status != 200:
             self.say(f"(Slack would show an error: HTTP {response.status} {response.body})")
@@ -134,9 +149,14 @@ class Console:
     def slash(self, command: str, text: str) -> None:
         # Slack escapes @mentions when the manifest asks it to; the console does the same.
         text = self._escape_mentions(text)
-        body = command_body(team_id=self.team_id, user_id=self.user_id, command=command, text=text,
-                            response_url=self.slack.response_url(uuid.uuid4().hex),
-                            channel_id="C0CONSOLE")  # fmt: skip
+        body = command_body(
+            team_id=self.team_id,
+            user_id=self.user_id,
+            command=command,
+            text=text,
+            response_url=self.slack.response_url(uuid.uuid4().hex),
+            channel_id="C0CONSOLE",
+        )
         answer = self.dispatch(body, "application/x-www-form-urlencoded")
         if answer:
             self.show_message(answer)
@@ -147,8 +167,11 @@ class Console:
         if control is None:
             self.say(f"No button [{number}] on screen.")
             return
-        action: dict[str, Any] = {"action_id": control.action_id, "block_id": control.block_id,
-                                  "type": control.type}  # fmt: skip
+        action: dict[str, Any] = {
+            "action_id": control.action_id,
+            "block_id": control.block_id,
+            "type": control.type,
+        }
         if control.type == "button":
             action["value"] = control.value or ""
         elif control.options:
@@ -158,15 +181,20 @@ class Console:
                 self.say("Cancelled.")
                 return
             text, value = control.options[int(pick) - 1]
-            action["selected_option"] = {"text": {"type": "plain_text", "text": text},
-                                         "value": value}  # fmt: skip
+            action["selected_option"] = {
+                "text": {"type": "plain_text", "text": text},
+                "value": value,
+            }
         elif control.type == "datepicker":
             action["selected_date"] = self.ask("date (YYYY-MM-DD)> ").strip()
         payload = block_actions_payload(
-            team_id=self.team_id, user_id=self.user_id, action=action,
+            team_id=self.team_id,
+            user_id=self.user_id,
+            action=action,
             response_url=self.slack.response_url(uuid.uuid4().hex),
-            message=self.context.get("message"), channel_id="C0CONSOLE",
-        )  # fmt: skip
+            message=self.context.get("message"),
+            channel_id="C0CONSOLE",
+        )
         self.dispatch(interaction_body(payload), "application/x-www-form-urlencoded")
         self.follow_up()
 
@@ -177,8 +205,12 @@ class Console:
         for call in self._settle():
             if call.method in ("views.open", "views.push") and call.ok:
                 self.fill_modal(call.args.get("view") or {})
-            elif call.method in ("response_url", "chat.postMessage", "chat.postEphemeral",
-                                 "chat.update"):  # fmt: skip
+            elif call.method in (
+                "response_url",
+                "chat.postMessage",
+                "chat.postEphemeral",
+                "chat.update",
+            ):
                 if call.ok:
                     self.show_message(call.args)
                 else:
@@ -231,14 +263,16 @@ class Console:
                 except ValueError:
                     value = state_value(dataclasses.replace(field, optional=True), "")
                 values.setdefault(field.block_id, {})[field.action_id] = value
-            payload = view_submission_payload(team_id=self.team_id, user_id=self.user_id,
-                                              view=view, values=values)  # fmt: skip
-            answer = self.dispatch(interaction_body(payload), "application/x-www-form-urlencoded")
-            errors = (answer or {}).get("errors") if (answer or {}).get(
-                "response_action") == "errors" else None  # fmt: skip
+            payload = view_submission_payload(
+                team_id=self.team_id, user_id=self.user_id, view=view, values=values
+            )
+            reply = self.dispatch(interaction_body(payload), "application/x-www-form-urlencoded")
+            errors: dict[str, str] | None = None
+            if reply and reply.get("response_action") == "errors":
+                errors = reply.get("errors")
             if not errors:
                 return
-            for block_id, message in errors.items():
+            for message in errors.values():
                 self.say(f"  ✗ {message}")
             pending = [f for f in fields if f.block_id in errors]
             if not pending:
@@ -281,9 +315,14 @@ class Console:
             return answer
 
     def _suggest(self, field: Any, query: str, view: dict[str, Any]) -> list[tuple[str, str]]:
-        payload = block_suggestion_payload(team_id=self.team_id, user_id=self.user_id,
-                                           action_id=field.action_id, block_id=field.block_id,
-                                           value=query, view=view)  # fmt: skip
+        payload = block_suggestion_payload(
+            team_id=self.team_id,
+            user_id=self.user_id,
+            action_id=field.action_id,
+            block_id=field.block_id,
+            value=query,
+            view=view,
+        )
         answer = self.dispatch(interaction_body(payload), "application/x-www-form-urlencoded")
         options = (answer or {}).get("options") or []
         return [(o["text"]["text"], o["value"]) for o in options]
@@ -301,16 +340,27 @@ class Console:
     def _escape_mentions(text: str) -> str:
         words = []
         for word in text.split(" "):
-            user = next((u for u in DEMO_USERS if word.lower() in (
-                "@" + u.name.split()[0].lower(), "@" + u.user_id.lower())), None)  # fmt: skip
+            user = next(
+                (
+                    u
+                    for u in DEMO_USERS
+                    if word.lower() in ("@" + u.name.split()[0].lower(), "@" + u.user_id.lower())
+                ),
+                None,
+            )
             words.append(f"<@{user.user_id}|{user.name.split()[0].lower()}>" if user else word)
         return " ".join(words)
 
 
 def demo_slack_users() -> dict[str, dict[str, Any]]:
     return {
-        u.user_id: {"name": u.name.split()[0].lower(), "real_name": u.name, "tz": u.tz,
-                    "locale": u.locale, "is_admin": u.role == "admin"}  # fmt: skip
+        u.user_id: {
+            "name": u.name.split()[0].lower(),
+            "real_name": u.name,
+            "tz": u.tz,
+            "locale": u.locale,
+            "is_admin": u.role == "admin",
+        }
         for u in DEMO_USERS
     }
 
@@ -335,8 +385,15 @@ def run_console(settings: Settings, *, demo: bool, as_user: str | None) -> int:
     logging.getLogger().setLevel(logging.WARNING)  # the terminal is the user's, not the log's
     app, slack, secret, db = start_console(settings, demo=demo)
     warm_up()
-    console = Console(app, slack, secret, team_id=DEMO_TEAM, user_id=DEMO_USERS[1].user_id,
-                      ask=input, out=sys.stdout)  # fmt: skip
+    console = Console(
+        app,
+        slack,
+        secret,
+        team_id=DEMO_TEAM,
+        user_id=DEMO_USERS[1].user_id,
+        ask=input,
+        out=sys.stdout,
+    )
     if as_user:
         console.switch_user(as_user)
     try:

@@ -23,7 +23,7 @@ def locale_of(lang: str) -> str:
 @cache
 def _whole_pattern(locale: str) -> str:
     # The locale's currency pattern without decimals: "6 000 €", "€6,000" for whole amounts.
-    pattern = Locale.parse(locale).currency_formats["standard"].pattern
+    pattern = str(Locale.parse(locale).currency_formats["standard"].pattern)
     return pattern.replace(".00", "")
 
 
@@ -61,8 +61,13 @@ def escape(text: str) -> str:
     return _BROADCAST.sub(lambda m: "@\u2060" + m.group(1), text)
 
 
+_SPECIAL = re.compile(r"<([!@#])")
+
+
 def plain(text: str) -> str:
-    """For plain_text fields: no escaping of <>&, but the same defusing of broadcasts."""
+    """For plain_text fields: readable as typed, but no `<!channel>`/`<@U…>` token survives
+    (a word joiner after "<" breaks it, should the text ever be shown as mrkdwn)."""
+    text = _SPECIAL.sub(lambda m: "<\u2060" + m.group(1), text)
     return _BROADCAST.sub(lambda m: "@\u2060" + m.group(1), text)
 
 

@@ -34,5 +34,6 @@ class Block(enum.StrEnum):
     NEXT_STEP_DATE = "next_step_date"
     QUALIFICATION = "qualification"
 
+
 # Inside an input block the element's action_id is the block's id (the account typeahead
 # excepted: its options listener needs an action_id of its own).

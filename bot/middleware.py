@@ -39,8 +39,14 @@ def load_actor(services: Services, client: WebClient, team_id: str, user_id: str
     if profile is None:
         profile = _load_profile(services, client, team_id, user_id)
         services.profiles.put(team_id, user_id, profile)
-    return Actor(team_id=team_id, user_id=user_id, lang=profile.lang, tz=profile.tz,
-                 role=Role(profile.role), now=now)  # fmt: skip
+    return Actor(
+        team_id=team_id,
+        user_id=user_id,
+        lang=profile.lang,
+        tz=profile.tz,
+        role=Role(profile.role),
+        now=now,
+    )
 
 
 def _load_profile(services: Services, client: WebClient, team_id: str, user_id: str) -> Profile:
@@ -49,14 +55,20 @@ def _load_profile(services: Services, client: WebClient, team_id: str, user_id: 
     with services.db.transaction() as session:
         workspace = queries.get_workspace(session=session, team_id=team_id)
         member = queries.get_member(session=session, team_id=team_id, user_id=user_id)
-        stale = member is None or member.profile_checked_at is None or (
-            now - member.profile_checked_at > PROFILE_MAX_AGE
+        stale = (
+            member is None
+            or member.profile_checked_at is None
+            or (now - member.profile_checked_at > PROFILE_MAX_AGE)
         )
         slack = _slack_profile(client, user_id) if stale else None
         lang = language_of(slack.get("locale") if slack else None, settings.default_language)
         tz = (slack or {}).get("tz") or settings.default_timezone
         workspace = ensure_workspace(
-            session=session, team_id=team_id, now=now, language=lang, timezone=tz,
+            session=session,
+            team_id=team_id,
+            now=now,
+            language=lang,
+            timezone=tz,
             currency=settings.default_currency,
         )
         member = ensure_member(session=session, team_id=team_id, user_id=user_id, now=now)

@@ -17,7 +17,7 @@ from slack_sdk.signature import SignatureVerifier
 
 def signed_headers(secret: str, body: str, *, timestamp: int | None = None) -> dict[str, str]:
     stamp = str(int(time.time()) if timestamp is None else timestamp)
-    signature = SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body)
+    signature = str(SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body))
     return {
         "X-Slack-Request-Timestamp": stamp,
         "X-Slack-Signature": signature,
@@ -80,8 +80,12 @@ def block_actions_payload(
         payload["container"] = {"type": "view", "view_id": view.get("id", "")}
         payload["view"] = view
     else:
-        payload["container"] = {"type": "message", "message_ts": (message or {}).get("ts", ""),
-                                "channel_id": channel_id, "is_ephemeral": True}  # fmt: skip
+        payload["container"] = {
+            "type": "message",
+            "message_ts": (message or {}).get("ts", ""),
+            "channel_id": channel_id,
+            "is_ephemeral": True,
+        }
         payload["channel"] = {"id": channel_id, "name": "general"}
         payload["message"] = message or {}
         payload["response_url"] = response_url
@@ -104,9 +108,14 @@ def view_submission_payload(
 
 
 def block_suggestion_payload(
-    *, team_id: str, user_id: str, action_id: str, block_id: str, value: str,
+    *,
+    team_id: str,
+    user_id: str,
+    action_id: str,
+    block_id: str,
+    value: str,
     view: dict[str, Any] | None = None,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     payload: dict[str, Any] = {
         "type": "block_suggestion",
         "team": {"id": team_id, "domain": "local"},

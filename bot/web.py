@@ -34,12 +34,14 @@ class WebApp:
             healthy = self.db.ping()
             status = "200 OK" if healthy else "503 Service Unavailable"
             body = b"ok\n" if healthy else b"database unavailable\n"
-            start_response(status, [("Content-Type", "text/plain"),
-                                    ("Content-Length", str(len(body)))])  # fmt: skip
+            start_response(
+                status, [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))]
+            )
             return [body]
         body = b"not found\n"
-        start_response("404 Not Found", [("Content-Type", "text/plain"),
-                                         ("Content-Length", str(len(body)))])  # fmt: skip
+        start_response(
+            "404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))]
+        )
         return [body]
 
 

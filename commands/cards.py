@@ -122,6 +122,9 @@ def _history_entry(change: StageChange, names: dict[int, str]) -> HistoryEntry:
     else:
         before, after = change.from_value, change.to_value
     return HistoryEntry(
-        kind=ChangeKind(change.kind), at=change.changed_at, by=change.changed_by,
-        before=before, after=after,
+        kind=ChangeKind(change.kind),
+        at=change.changed_at,
+        by=change.changed_by,
+        before=before,
+        after=after,
     )

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from commands.workspace import ensure_workspace
 from storage import queries
-from storage.models import ChangeKind, Opportunity, Role, Status
+from storage.models import ChangeKind, Opportunity, Role, Stage, Status
 
 DEMO_TEAM = "T0DEMO"
 
@@ -39,17 +39,34 @@ DEMO_USERS = (
 )
 
 ACCOUNTS = (
-    "Dupond", "Dupond & Fils", "Martin SA", "Boulangerie Lemaire", "Garage Moreau",
-    "Clinique du Parc", "Mairie de Villeneuve", "Hôtel des Arts", "Transports Girard",
-    "Acme", "Cabinet Roux", "Pharmacie Centrale", "Lycée Jean Moulin", "Brasserie du Port",
-    "Société Générale de Peinture", "Atelier Fontaine", "Ferme Bio du Val", "Imprimerie Laurent",
-)  # fmt: skip
+    "Dupond",
+    "Dupond & Fils",
+    "Martin SA",
+    "Boulangerie Lemaire",
+    "Garage Moreau",
+    "Clinique du Parc",
+    "Mairie de Villeneuve",
+    "Hôtel des Arts",
+    "Transports Girard",
+    "Acme",
+    "Cabinet Roux",
+    "Pharmacie Centrale",
+    "Lycée Jean Moulin",
+    "Brasserie du Port",
+    "Société Générale de Peinture",
+    "Atelier Fontaine",
+    "Ferme Bio du Val",
+    "Imprimerie Laurent",
+)
 
 PRODUCTS = (
-    ("Peinture anti-polluants", "peinture"), ("Ravalement de façade", "façade"),
-    ("Isolation des combles", "isolation"), ("Audit sécurité", "audit"),
-    ("Contrat d'entretien", "entretien"), ("Rénovation des bureaux", "rénovation"),
-)  # fmt: skip
+    ("Peinture anti-polluants", "peinture"),
+    ("Ravalement de façade", "façade"),
+    ("Isolation des combles", "isolation"),
+    ("Audit sécurité", "audit"),
+    ("Contrat d'entretien", "entretien"),
+    ("Rénovation des bureaux", "rénovation"),
+)
 
 ORIGINS = ("salon", "site web", "recommandation", "prospection", "partenaire")
 
@@ -62,7 +79,11 @@ TENDER_PROCESS = (
 def load_demo(*, session: Session, now: datetime, team_id: str = DEMO_TEAM) -> int:
     """Fill an empty workspace; returns how many opportunities were created (0 if present)."""
     workspace = ensure_workspace(
-        session=session, team_id=team_id, now=now, language="fr", timezone="Europe/Paris",
+        session=session,
+        team_id=team_id,
+        now=now,
+        language="fr",
+        timezone="Europe/Paris",
         currency="EUR",
     )
     if workspace.opportunity_seq > 0:
@@ -71,14 +92,16 @@ def load_demo(*, session: Session, now: datetime, team_id: str = DEMO_TEAM) -> i
     for user in DEMO_USERS:
         member = queries.get_member(session=session, team_id=team_id, user_id=user.user_id)
         if member is None:
-            member = queries.add_member(session=session, team_id=team_id, user_id=user.user_id,
-                                        now=now)  # fmt: skip
+            member = queries.add_member(
+                session=session, team_id=team_id, user_id=user.user_id, now=now
+            )
         member.name, member.role, member.manager_id = user.name, user.role, user.manager
         member.language = user.locale[:2]
         member.timezone = user.tz
     name, stages = TENDER_PROCESS
-    queries.add_process(session=session, team_id=team_id, name=name, stages=stages, now=now,
-                        position=1)  # fmt: skip
+    queries.add_process(
+        session=session, team_id=team_id, name=name, stages=stages, now=now, position=1
+    )
     processes = queries.active_processes(session=session, team_id=team_id)
     rng = random.Random(2026)
     reps = [u.user_id for u in DEMO_USERS if u.role == Role.REP]
@@ -112,18 +135,31 @@ def load_demo(*, session: Session, now: datetime, team_id: str = DEMO_TEAM) -> i
         opportunity = Opportunity(
             team_id=team_id,
             number=queries.next_opportunity_number(session=session, team_id=team_id),
-            account=account, title=title, amount_minor=amount, currency="EUR",
-            close_date=close, owner_id=owner, created_by=owner, process_id=process.id,
-            process=process, stage=stages_of[stage_index], status=status,
+            account=account,
+            title=title,
+            amount_minor=amount,
+            currency="EUR",
+            close_date=close,
+            owner_id=owner,
+            created_by=owner,
+            process_id=process.id,
+            process=process,
+            stage=stages_of[stage_index],
+            status=status,
             lost_reason="prix trop élevé" if status == Status.LOST else None,
-            origin=rng.choice(ORIGINS), product=product,
+            origin=rng.choice(ORIGINS),
+            product=product,
             next_step="Rappeler le client" if status == Status.OPEN else None,
             next_step_date=_next_step_date(rng, now.date()) if status == Status.OPEN else None,
-            need_expressed=True, can_answer=True, blockers_lifted=stage_index >= 2,
+            need_expressed=True,
+            can_answer=True,
+            blockers_lifted=stage_index >= 2,
             meeting_planned=rng.random() < 0.8,
-            created_at=created_at, updated_at=entered,
-            closed_at=entered if status != Status.OPEN else None, stage_entered_at=entered,
-        )  # fmt: skip
+            created_at=created_at,
+            updated_at=entered,
+            closed_at=entered if status != Status.OPEN else None,
+            stage_entered_at=entered,
+        )
         session.add(opportunity)
         session.flush()
         _history(session, opportunity, stages_of[: stage_index + 1], created_at, entered)
@@ -135,19 +171,43 @@ def _next_step_date(rng: random.Random, today: date) -> date:
     return today + timedelta(days=rng.randint(-5, 20))
 
 
-def _history(session: Session, opportunity: Opportunity, path: list, start: datetime,
-             entered: datetime) -> None:  # fmt: skip
+def _history(
+    session: Session,
+    opportunity: Opportunity,
+    path: list[Stage],
+    start: datetime,
+    entered: datetime,
+) -> None:
     """Stage history from the first stage to the current one, spread between both dates."""
     owner = opportunity.owner_id
-    queries.record_change(session=session, opportunity=opportunity, kind=ChangeKind.CREATED,
-                          by=owner, at=start, to_stage_id=path[0].id, to_value="open")  # fmt: skip
+    queries.record_change(
+        session=session,
+        opportunity=opportunity,
+        kind=ChangeKind.CREATED,
+        by=owner,
+        at=start,
+        to_stage_id=path[0].id,
+        to_value="open",
+    )
     steps = len(path) - 1
     for i in range(1, len(path)):
         at = start + (entered - start) * i / max(steps, 1)
-        queries.record_change(session=session, opportunity=opportunity, kind=ChangeKind.STAGE,
-                              by=owner, at=at, from_stage_id=path[i - 1].id,
-                              to_stage_id=path[i].id)  # fmt: skip
+        queries.record_change(
+            session=session,
+            opportunity=opportunity,
+            kind=ChangeKind.STAGE,
+            by=owner,
+            at=at,
+            from_stage_id=path[i - 1].id,
+            to_stage_id=path[i].id,
+        )
     if opportunity.status != Status.OPEN:
-        queries.record_change(session=session, opportunity=opportunity, kind=ChangeKind.STATUS,
-                              by=owner, at=entered, from_value="open",
-                              to_value=str(opportunity.status))  # fmt: skip
+        queries.record_change(
+            session=session,
+            opportunity=opportunity,
+            kind=ChangeKind.STATUS,
+            by=owner,
+            at=entered,
+            from_value="open",
+            to_value=str(opportunity.status),
+        )

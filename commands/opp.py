@@ -10,13 +10,33 @@ from storage.queries import name_key
 
 # Every word a rep may type for a subcommand, folded (no case, no accents) → its canonical name.
 OPP_SUBCOMMANDS: dict[str, str] = {
-    "help": "help", "aide": "help", "?": "help", "h": "help",
-    "new": "new", "nouvelle": "new", "nouveau": "new", "creer": "new", "create": "new",
-    "add": "new", "ajouter": "new", "ajout": "new",
-    "list": "list", "liste": "list", "ls": "list", "mes": "list", "mine": "list",
-    "show": "show", "voir": "show", "afficher": "show", "fiche": "show", "view": "show",
-    "account": "account", "compte": "account", "client": "account", "customer": "account",
-}  # fmt: skip
+    "help": "help",
+    "aide": "help",
+    "?": "help",
+    "h": "help",
+    "new": "new",
+    "nouvelle": "new",
+    "nouveau": "new",
+    "creer": "new",
+    "create": "new",
+    "add": "new",
+    "ajouter": "new",
+    "ajout": "new",
+    "list": "list",
+    "liste": "list",
+    "ls": "list",
+    "mes": "list",
+    "mine": "list",
+    "show": "show",
+    "voir": "show",
+    "afficher": "show",
+    "fiche": "show",
+    "view": "show",
+    "account": "account",
+    "compte": "account",
+    "client": "account",
+    "customer": "account",
+}
 
 
 @dataclass(frozen=True)

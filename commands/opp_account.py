@@ -40,7 +40,8 @@ def handle(*, session: Session, actor: Actor, text: str) -> AccountView:
             account = close[0]
         else:
             raise NotFound(
-                "opp.account_not_found", name=name[:80],
+                "opp.account_not_found",
+                name=name[:80],
                 suggestions=", ".join(a.name for a in close[:5]) or "—",
             )
     workspace = queries.get_workspace(session=session, team_id=actor.team_id)

@@ -292,8 +292,10 @@ def _check_currency(*, session: Session, actor: Actor, amount: Amount) -> None:
     assert workspace is not None
     if amount.currency is not None and amount.currency != workspace.currency:
         raise InvalidInput(
-            "opp.currency_mismatch", field="amount",
-            typed=amount.currency, currency=workspace.currency,
+            "opp.currency_mismatch",
+            field="amount",
+            typed=amount.currency,
+            currency=workspace.currency,
         )
 
 

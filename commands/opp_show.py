@@ -32,9 +32,7 @@ def handle(*, session: Session, actor: Actor, text: str) -> Card:
 
 
 def full_card(*, session: Session, actor: Actor, opportunity: Opportunity) -> Card:
-    changes = queries.history(
-        session=session, team_id=actor.team_id, opportunity_id=opportunity.id
-    )
+    changes = queries.history(session=session, team_id=actor.team_id, opportunity_id=opportunity.id)
     stage_ids = {c.from_stage_id for c in changes} | {c.to_stage_id for c in changes}
     names = queries.stage_names(
         session=session, team_id=actor.team_id, stage_ids=[s for s in stage_ids if s]

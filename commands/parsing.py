@@ -570,14 +570,34 @@ class QuickCreate:
 # only when a date follows them.
 _SURE_KEYWORDS = frozenset(("close", "closing", "echeance"))
 _MAYBE_KEYWORDS = frozenset(("signature", "signing", "cloture", "due", "date"))
-_KEYWORD_GLUE = frozenset(("de", "du", ":", "-", "="))  # "date de signature : 15/10"
 _MAX_KEYWORDS_TRIED = 5  # each try may cost a dateparser call
 
 
 def _keyword(word: str) -> str | None:
-    folded = _fold(word).rstrip(":")
-    folded = folded.removeprefix("d'")  # "date d'échéance"
+    folded = _fold(word).rstrip(":").removeprefix("d'")  # "date d'échéance :"
     return folded if folded in _SURE_KEYWORDS or folded in _MAYBE_KEYWORDS else None
+
+
+def _announces_date(words: list[str], index: int) -> bool:
+    if _fold(words[index]) == "pour":  # "pour le 15 octobre", not "pour 3 postes"
+        following = _fold(words[index + 1]) if index + 1 < len(words) else ""
+        return re.fullmatch(r"le|la|l'.*", following) is not None
+    return _keyword(words[index]) is not None
+
+
+def _end_of_keywords(words: list[str], index: int) -> int:
+    """The index after the words announcing the date: "closing date :", "date de signature"."""
+    end = index + 1
+    while end < len(words):
+        if _keyword(words[end]) or words[end] in (":", "-", "="):
+            end += 1
+        elif (
+            _fold(words[end]) in ("de", "du") and end + 1 < len(words) and _keyword(words[end + 1])
+        ):
+            end += 2
+        else:
+            break
+    return end
 
 
 def _split_date(
@@ -587,47 +607,33 @@ def _split_date(
 
     Returns (cut, close_date, date_error), with cut = len(body) when there is no date phrase.
     """
-    words = list(re.finditer(r"\S+", body))
+    spans = list(re.finditer(r"\S+", body))
+    words = [span.group() for span in spans]
     fallback: tuple[int, date | None, InvalidInput | None] = (len(body), None, None)
     tried = 0
     index = 0 if has_account else 1  # an unquoted first word is the account, whatever it says
     while index < len(words) and tried < _MAX_KEYWORDS_TRIED:
-        word = words[index]
-        keyword = _keyword(word.group())
-        is_pour_le = _fold(word.group()) == "pour" and index + 1 < len(words)
-        if is_pour_le:
-            is_pour_le = re.fullmatch(r"le|la|l'.*", _fold(words[index + 1].group())) is not None
-        if keyword is None and not is_pour_le:
+        if not _announces_date(words, index):
             index += 1
             continue
         tried += 1
-        end = index + 1
-        while end < len(words) and (
-            _keyword(words[end].group())
-            or (
-                _fold(words[end].group()) in _KEYWORD_GLUE
-                and end + 1 < len(words)
-                and _keyword(words[end + 1].group())
-            )
-            or words[end].group() in (":", "-", "=")
-        ):
-            end += 1
-        phrase_start = words[end].start() if end < len(words) else len(body)
-        phrase = body[phrase_start:].strip()
+        cut, announcing = spans[index].start(), words[index]
+        sure = _keyword(announcing) in _SURE_KEYWORDS
+        end = _end_of_keywords(words, index)
+        phrase = body[spans[end].start() :] if end < len(words) else ""
+        index = end
         if not phrase:
-            if keyword in _SURE_KEYWORDS and fallback[2] is None:
-                missing = InvalidInput("parse.date_missing", field="close_date", keyword=word[0])
-                fallback = (word.start(), None, missing)
-            index = end
+            if sure and fallback[2] is None:
+                missing = InvalidInput("parse.date_missing", field="close_date", keyword=announcing)
+                fallback = (cut, None, missing)
             continue
         try:
-            return word.start(), parse_close_date(phrase, today=today), None
+            return cut, parse_close_date(phrase, today=today), None
         except InvalidInput as error:
             if error.key != "parse.date_unknown":
-                return word.start(), None, error  # understood as a date, but refused
-            if keyword in _SURE_KEYWORDS and fallback[2] is None:
-                fallback = (word.start(), None, error)
-        index = end
+                return cut, None, error  # understood as a date, but refused
+            if sure and fallback[2] is None:  # a typo after "close" must not vanish
+                fallback = (cut, None, error)
     return fallback
 
 

@@ -211,7 +211,7 @@ class Opportunity(Base):
     process: Mapped[SalesProcess] = relationship(lazy="joined", innerjoin=True)
 
     # Optimistic locking: every UPDATE checks and bumps the version, so a stale writer fails.
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own hook
 
     @property
     def probability(self) -> int:

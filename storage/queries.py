@@ -103,9 +103,7 @@ def team_of(*, session: Session, team_id: str, manager_id: str) -> list[str]:
     """The user ids of the reps reporting to a manager."""
     return list(
         session.scalars(
-            select(Member.user_id).where(
-                Member.team_id == team_id, Member.manager_id == manager_id
-            )
+            select(Member.user_id).where(Member.team_id == team_id, Member.manager_id == manager_id)
         )
     )
 
@@ -308,15 +306,18 @@ def open_opportunities(
 
 
 def count_open_opportunities(*, session: Session, team_id: str, owner_id: str) -> int:
-    return session.scalar(
-        select(func.count())
-        .select_from(Opportunity)
-        .where(
-            Opportunity.team_id == team_id,
-            Opportunity.owner_id == owner_id,
-            Opportunity.status == Status.OPEN,
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Opportunity)
+            .where(
+                Opportunity.team_id == team_id,
+                Opportunity.owner_id == owner_id,
+                Opportunity.status == Status.OPEN,
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def account_opportunities(

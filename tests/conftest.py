@@ -21,9 +21,7 @@ from commands.workspace import ensure_member, ensure_workspace
 from storage.db import Database
 from storage.models import Role
 
-PG_ADMIN_URL = os.environ.get(
-    "SALESBOT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
-)
+PG_ADMIN_URL = os.environ.get("SALESBOT_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 TEAM = "T0TEST"
 
@@ -77,26 +75,44 @@ def session(database: Database) -> Iterator[Session]:
     """A session inside a transaction that is rolled back after the test."""
     connection = database.engine.connect()
     outer = connection.begin()
-    with Session(bind=connection, join_transaction_mode="create_savepoint",
-                 expire_on_commit=False) as session:  # fmt: skip
+    with Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    ) as session:
         yield session
     outer.rollback()
     connection.close()
 
 
-def make_actor(user_id: str = "U0REP", *, role: Role = Role.REP, lang: str = "fr",
-               team_id: str = TEAM, now: datetime = NOW) -> Actor:  # fmt: skip
-    return Actor(team_id=team_id, user_id=user_id, lang=lang, tz="Europe/Paris", role=role,
-                 now=now)  # fmt: skip
+def make_actor(
+    user_id: str = "U0REP",
+    *,
+    role: Role = Role.REP,
+    lang: str = "fr",
+    team_id: str = TEAM,
+    now: datetime = NOW,
+) -> Actor:
+    return Actor(team_id=team_id, user_id=user_id, lang=lang, tz="Europe/Paris", role=role, now=now)
 
 
 def setup_team(session: Session, *, team_id: str = TEAM, language: str = "fr") -> None:
-    ensure_workspace(session=session, team_id=team_id, now=NOW, language=language,
-                     timezone="Europe/Paris", currency="EUR")  # fmt: skip
+    ensure_workspace(
+        session=session,
+        team_id=team_id,
+        now=NOW,
+        language=language,
+        timezone="Europe/Paris",
+        currency="EUR",
+    )
 
 
-def add_user(session: Session, user_id: str, *, role: Role = Role.REP, team_id: str = TEAM,
-             manager: str | None = None) -> Actor:  # fmt: skip
+def add_user(
+    session: Session,
+    user_id: str,
+    *,
+    role: Role = Role.REP,
+    team_id: str = TEAM,
+    manager: str | None = None,
+) -> Actor:
     member = ensure_member(session=session, team_id=team_id, user_id=user_id, now=NOW)
     member.role = role
     member.manager_id = manager

@@ -45,32 +45,57 @@ class Server:
     process: subprocess.Popen[str]
     started_in: float
 
-    def post(self, body: str, *, secret: str = SECRET, timestamp: int | None = None,
-             content_type: str = "application/x-www-form-urlencoded") -> Reply:  # fmt: skip
-        headers = {"Content-Type": content_type, **signed_headers(secret, body,
-                                                                  timestamp=timestamp)}
-        request = urllib.request.Request(self.url + "/slack/events", data=body.encode(),
-                                         headers=headers, method="POST")  # fmt: skip
+    def post(
+        self,
+        body: str,
+        *,
+        secret: str = SECRET,
+        timestamp: int | None = None,
+        content_type: str = "application/x-www-form-urlencoded",
+    ) -> Reply:
+        headers = {
+            "Content-Type": content_type,
+            **signed_headers(secret, body, timestamp=timestamp),
+        }
+        request = urllib.request.Request(
+            self.url + "/slack/events", data=body.encode(), headers=headers, method="POST"
+        )
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 return Reply(response.status, response.read().decode())
         except urllib.error.HTTPError as error:
             return Reply(error.code, error.read().decode())
 
-    def command(self, user: str, text: str, command: str = "/opp",
-                team: str = TEAM) -> Reply:  # fmt: skip
-        return self.post(command_body(team_id=team, user_id=user, command=command, text=text,
-                                      response_url=self.slack.response_url(uuid.uuid4().hex)))
+    def command(self, user: str, text: str, command: str = "/opp", team: str = TEAM) -> Reply:
+        return self.post(
+            command_body(
+                team_id=team,
+                user_id=user,
+                command=command,
+                text=text,
+                response_url=self.slack.response_url(uuid.uuid4().hex),
+            )
+        )
 
-    def action(self, user: str, action: dict[str, Any], team: str = TEAM,
-               view: dict[str, Any] | None = None) -> Reply:  # fmt: skip
-        payload = block_actions_payload(team_id=team, user_id=user, action=action,
-                                        response_url=self.slack.response_url(uuid.uuid4().hex),
-                                        view=view)  # fmt: skip
+    def action(
+        self,
+        user: str,
+        action: dict[str, Any],
+        team: str = TEAM,
+        view: dict[str, Any] | None = None,
+    ) -> Reply:
+        payload = block_actions_payload(
+            team_id=team,
+            user_id=user,
+            action=action,
+            response_url=self.slack.response_url(uuid.uuid4().hex),
+            view=view,
+        )
         return self.post(interaction_body(payload))
 
-    def submit(self, user: str, view: dict[str, Any], values: dict[str, Any],
-               team: str = TEAM) -> Reply:  # fmt: skip
+    def submit(
+        self, user: str, view: dict[str, Any], values: dict[str, Any], team: str = TEAM
+    ) -> Reply:
         payload = view_submission_payload(team_id=team, user_id=user, view=view, values=values)
         return self.post(interaction_body(payload))
 
@@ -83,27 +108,48 @@ class Server:
 
 
 USERS = {
-    "U0MARIE": {"name": "marie", "real_name": "Marie Dubois", "tz": "Europe/Paris",
-                "locale": "fr-FR"},
-    "U0EMMA": {"name": "emma", "real_name": "Emma Wilson", "tz": "Europe/London",
-               "locale": "en-GB"},
-    "U0BOSS": {"name": "boss", "real_name": "Big Boss", "tz": "Europe/Paris",
-               "locale": "fr-FR", "is_admin": True},
-}  # fmt: skip
+    "U0MARIE": {
+        "name": "marie",
+        "real_name": "Marie Dubois",
+        "tz": "Europe/Paris",
+        "locale": "fr-FR",
+    },
+    "U0EMMA": {
+        "name": "emma",
+        "real_name": "Emma Wilson",
+        "tz": "Europe/London",
+        "locale": "en-GB",
+    },
+    "U0BOSS": {
+        "name": "boss",
+        "real_name": "Big Boss",
+        "tz": "Europe/Paris",
+        "locale": "fr-FR",
+        "is_admin": True,
+    },
+}
 
 
 @contextmanager
 def running_server(database_url: str, users: dict[str, Any] | None = None) -> Iterator[Server]:
     """`salesbot http --port 0` as a real process, Slack faked on loopback."""
     slack = LocalSlack(users=users or USERS, team_id=TEAM).start()
-    env = {**os.environ, "SLACK_BOT_TOKEN": "xoxb-e2e", "SLACK_SIGNING_SECRET": SECRET,
-           "SLACK_API_URL": slack.api_url, "DATABASE_URL": database_url}  # fmt: skip
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": "xoxb-e2e",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": slack.api_url,
+        "DATABASE_URL": database_url,
+    }
     env.pop("SLACK_APP_TOKEN", None)
     started = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "http", "--host", "127.0.0.1", "--port", "0"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     url = _wait_for_address(process)
     server = Server(url=url, slack=slack, process=process, started_in=0.0)
     while server.get("/healthz").status != 200:

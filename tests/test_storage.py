@@ -17,20 +17,36 @@ from storage.models import Base, Opportunity, Stage, Status
 from tests.conftest import NOW, TEAM, add_user, setup_team
 
 
-def _deal(session: Session, *, team_id: str = TEAM, owner: str = "U0REP",
-          amount_minor: int = 600_000, account: str = "Dupond") -> Opportunity:  # fmt: skip
+def _deal(
+    session: Session,
+    *,
+    team_id: str = TEAM,
+    owner: str = "U0REP",
+    amount_minor: int = 600_000,
+    account: str = "Dupond",
+) -> Opportunity:
     process = queries.active_processes(session=session, team_id=team_id)[0]
     stage = queries.live_stages(process)[0]
     opportunity = Opportunity(
         team_id=team_id,
         number=queries.next_opportunity_number(session=session, team_id=team_id),
-        account=queries.find_or_add_account(session=session, team_id=team_id, name=account,
-                                            now=NOW),  # fmt: skip
-        title="Peinture", amount_minor=amount_minor, currency="EUR",
-        close_date=date(2027, 1, 15), owner_id=owner, created_by=owner,
-        process_id=process.id, process=process, stage=stage, status=Status.OPEN,
-        created_at=NOW, updated_at=NOW, stage_entered_at=NOW,
-    )  # fmt: skip
+        account=queries.find_or_add_account(
+            session=session, team_id=team_id, name=account, now=NOW
+        ),
+        title="Peinture",
+        amount_minor=amount_minor,
+        currency="EUR",
+        close_date=date(2027, 1, 15),
+        owner_id=owner,
+        created_by=owner,
+        process_id=process.id,
+        process=process,
+        stage=stage,
+        status=Status.OPEN,
+        created_at=NOW,
+        updated_at=NOW,
+        stage_entered_at=NOW,
+    )
     return queries.add_opportunity(session=session, opportunity=opportunity, now=NOW)
 
 
@@ -50,10 +66,13 @@ def test_a_new_workspace_gets_the_classic_process_in_its_language(session: Sessi
     fr = queries.active_processes(session=session, team_id="T0FR")
     en = queries.active_processes(session=session, team_id="T0EN")
     assert [(s.name, s.probability) for s in fr[0].stages] == [
-        ("Opportunité à qualifier", 5), ("Rendez-vous planifié", 10),
-        ("Besoins identifiés", 40), ("Proposition envoyée", 85), ("En négociation", 90),
-    ]  # fmt: skip
-    assert [s.name for s in en[0].stages][0] == "Opportunity to qualify"
+        ("Opportunité à qualifier", 5),
+        ("Rendez-vous planifié", 10),
+        ("Besoins identifiés", 40),
+        ("Proposition envoyée", 85),
+        ("En négociation", 90),
+    ]
+    assert en[0].stages[0].name == "Opportunity to qualify"
     assert len(fr) == len(en) == 1
 
 
@@ -105,25 +124,29 @@ def test_naive_datetimes_are_refused(session: Session) -> None:
     setup_team(session)
     add_user(session, "U0REP")
     deal = _deal(session)
-    deal.updated_at = datetime(2026, 1, 1)  # noqa: DTZ001 - the point of the test
+    deal.updated_at = datetime(2026, 1, 1)
     with pytest.raises(Exception, match="naive"):
         session.flush()
 
 
 def test_accounts_match_without_case_or_accents(session: Session) -> None:
     setup_team(session)
-    first = queries.find_or_add_account(session=session, team_id=TEAM, name="Société Générale",
-                                        now=NOW)  # fmt: skip
-    again = queries.find_or_add_account(session=session, team_id=TEAM, name="SOCIETE generale",
-                                        now=NOW)  # fmt: skip
+    first = queries.find_or_add_account(
+        session=session, team_id=TEAM, name="Société Générale", now=NOW
+    )
+    again = queries.find_or_add_account(
+        session=session, team_id=TEAM, name="SOCIETE generale", now=NOW
+    )
     assert first.id == again.id
     queries.find_or_add_account(session=session, team_id=TEAM, name="100% Bio", now=NOW)
     queries.find_or_add_account(session=session, team_id=TEAM, name="1000 Bio", now=NOW)
     # "%" is a literal in the typeahead, not a wildcard.
-    assert [a.name for a in queries.search_accounts(session=session, team_id=TEAM,
-                                                   query="100%")] == ["100% Bio"]  # fmt: skip
-    assert [a.name for a in queries.search_accounts(session=session, team_id=TEAM,
-                                                   query="géné")] == ["Société Générale"]  # fmt: skip
+    assert [
+        a.name for a in queries.search_accounts(session=session, team_id=TEAM, query="100%")
+    ] == ["100% Bio"]
+    assert [
+        a.name for a in queries.search_accounts(session=session, team_id=TEAM, query="géné")
+    ] == ["Société Générale"]
 
 
 def test_creation_is_recorded_in_the_history(session: Session) -> None:

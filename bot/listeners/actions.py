@@ -33,8 +33,10 @@ def register(app: App, services: Services) -> None:
         with db.reading() as session:
             choices = opp_new.choices(session=session, actor=actor)
         ack()
-        metadata = {"channel": (body.get("channel") or {}).get("id", ""),
-                    "response_url": body.get("response_url", "")}  # fmt: skip
+        metadata = {
+            "channel": (body.get("channel") or {}).get("id", ""),
+            "response_url": body.get("response_url", ""),
+        }
         client.views_open(
             trigger_id=body["trigger_id"],
             view=modal.new_opportunity(choices, opp_new.Prefill(), actor.lang, metadata=metadata),

@@ -41,8 +41,10 @@ def register(app: App, services: Services) -> None:
                 ack(**opportunity.card_message(result.card, lang, actor.tz, note=note))
                 return
             ack()
-            metadata = {"channel": command.get("channel_id", ""),
-                        "response_url": command.get("response_url", "")}  # fmt: skip
+            metadata = {
+                "channel": command.get("channel_id", ""),
+                "response_url": command.get("response_url", ""),
+            }
             client.views_open(
                 trigger_id=command["trigger_id"],
                 view=modal.new_opportunity(choices, result.prefill, lang, metadata=metadata),

@@ -44,12 +44,14 @@ def register(app: App, services: Services) -> None:
             # Point at the field when we know it, else at the form's first input.
             block_id = getattr(error, "field", None) or _first_input(body)
             payload = {"response_action": "errors", "errors": {block_id: text}}
-            return BoltResponse(status=200, body=json.dumps(payload),
-                                headers={"content-type": "application/json"})  # fmt: skip
+            return BoltResponse(
+                status=200, body=json.dumps(payload), headers={"content-type": "application/json"}
+            )
         if "command" in body and response is not None:
             payload = {"response_type": "ephemeral", "text": text}
-            return BoltResponse(status=200, body=json.dumps(payload),
-                                headers={"content-type": "application/json"})  # fmt: skip
+            return BoltResponse(
+                status=200, body=json.dumps(payload), headers={"content-type": "application/json"}
+            )
         respond: Respond | None = context.get("respond")
         if respond is not None:
             respond(text=text, response_type="ephemeral", replace_original=False)

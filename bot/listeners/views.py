@@ -65,9 +65,12 @@ def register(app: App, services: Services) -> None:
             with services.db.transaction() as session:
                 card = opp_new.submit(session=session, actor=actor, form=form)
         except FormInvalid as invalid:
-            ack(response_action="errors", errors={
-                field: error_text(error, actor.lang) for field, error in invalid.errors.items()
-            })  # fmt: skip
+            ack(
+                response_action="errors",
+                errors={
+                    field: error_text(error, actor.lang) for field, error in invalid.errors.items()
+                },
+            )
             return
         ack()
         note = t(actor.lang, "opp.created", number=card.number)

@@ -41,7 +41,9 @@ def fields(pairs: list[tuple[str, str]]) -> Block:
     """A section of label/value fields (Slack shows them in two columns, ten at most)."""
     return {
         "type": "section",
-        "fields": [mrkdwn(truncate(f"*{label}*\n{value}", FIELD_MAX)) for label, value in pairs[:10]],
+        "fields": [
+            mrkdwn(truncate(f"*{label}*\n{value}", FIELD_MAX)) for label, value in pairs[:10]
+        ],
     }
 
 

@@ -20,7 +20,11 @@ QUALIFICATION_LABELS = {
 
 
 def _input(
-    block: Block, label: str, element: dict[str, Any], *, optional: bool = False,
+    block: Block,
+    label: str,
+    element: dict[str, Any],
+    *,
+    optional: bool = False,
     hint: str | None = None,
 ) -> dict[str, Any]:
     result: dict[str, Any] = {
@@ -35,8 +39,9 @@ def _input(
     return result
 
 
-def _text_input(initial: str | None, max_length: int, *, multiline: bool = False,
-                placeholder: str | None = None) -> dict[str, Any]:  # fmt: skip
+def _text_input(
+    initial: str | None, max_length: int, *, multiline: bool = False, placeholder: str | None = None
+) -> dict[str, Any]:
     element: dict[str, Any] = {
         "type": "plain_text_input",
         "max_length": max_length,
@@ -124,7 +129,9 @@ def new_opportunity(
         _input(Block.PRODUCT, t(lang, "modal.product"), _text_input(None, 100), optional=True),
         _input(Block.NEXT_STEP, t(lang, "modal.next_step"), _text_input(None, 300), optional=True),
         _input(
-            Block.NEXT_STEP_DATE, t(lang, "modal.next_step_date"), {"type": "datepicker"},
+            Block.NEXT_STEP_DATE,
+            t(lang, "modal.next_step_date"),
+            {"type": "datepicker"},
             optional=True,
         ),
     ]

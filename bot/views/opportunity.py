@@ -42,8 +42,12 @@ def _title(card: Card) -> str:
 def _stage_label(card: Card, lang: str) -> str:
     if card.status != Status.OPEN:
         return t(lang, f"status.{card.status}")
-    return t(lang, "card.stage_probability", stage=fmt.escape(card.stage.name),
-             probability=card.probability)  # fmt: skip
+    return t(
+        lang,
+        "card.stage_probability",
+        stage=fmt.escape(card.stage.name),
+        probability=card.probability,
+    )
 
 
 def summary_line(card: Card, lang: str) -> str:
@@ -77,7 +81,9 @@ def full_card(card: Card, lang: str, tz: str, *, note: str | None = None) -> lis
     probability = (
         t(lang, "card.probability_override", probability=card.probability)
         if card.probability_overridden
-        else f"{card.probability} %" if lang == "fr" else f"{card.probability}%"
+        else f"{card.probability} %"
+        if lang == "fr"
+        else f"{card.probability}%"
     )
     none = t(lang, "common.none")
     next_step = none
@@ -125,8 +131,13 @@ def history_text(card: Card, lang: str, tz: str) -> str:
     used = 0
     entries = list(reversed(card.history))
     for index, entry in enumerate(entries):
-        line = t(lang, "history.line", when=fmt.moment(entry.at, lang, tz), by=entry.by,
-                 what=_history_what(entry, card, lang))  # fmt: skip
+        line = t(
+            lang,
+            "history.line",
+            when=fmt.moment(entry.at, lang, tz),
+            by=entry.by,
+            what=_history_what(entry, card, lang),
+        )
         if used + len(line) + 1 > HISTORY_CHARS:
             lines.append(t(lang, "card.history_more", count=len(entries) - index))
             break
@@ -152,9 +163,7 @@ def _history_what(entry: HistoryEntry, card: Card, lang: str) -> str:
 
 def opportunity_list(result: OpportunityList, lang: str) -> dict[str, Any]:
     title = (
-        t(lang, "list.title_own")
-        if result.own
-        else t(lang, "list.title_of", user=result.owner_id)
+        t(lang, "list.title_own") if result.own else t(lang, "list.title_of", user=result.owner_id)
     )
     if not result.cards:
         return message([section(f"*{title}*"), section(t(lang, "list.empty"))], title)
@@ -185,19 +194,16 @@ def account_view(result: AccountView, lang: str) -> dict[str, Any]:
     )
     blocks: list[Block] = [header(title), context(summary)]
     blocks.append(section(f"*{t(lang, 'account.open')}*"))
-    blocks += [card_summary(c, lang) for c in result.open] or [
-        context(t(lang, "account.none"))
-    ]
+    blocks += [card_summary(c, lang) for c in result.open] or [context(t(lang, "account.none"))]
     blocks.append(divider())
     blocks.append(section(f"*{t(lang, 'account.closed')}*"))
-    blocks += [card_summary(c, lang) for c in result.closed] or [
-        context(t(lang, "account.none"))
-    ]
-    return message(fit_message(blocks), f"{title} — {summary}")
+    blocks += [card_summary(c, lang) for c in result.closed] or [context(t(lang, "account.none"))]
+    fallback = t(lang, "account.title", name=fmt.escape(result.name))
+    return message(fit_message(blocks), f"{fallback} — {summary}")
 
 
 def card_message(card: Card, lang: str, tz: str, *, note: str | None = None) -> dict[str, Any]:
-    fallback = f"#{card.number} · {card.account} — {card.title}"
+    fallback = f"#{card.number} · {fmt.escape(card.account)} — {fmt.escape(card.title)}"
     return message(full_card(card, lang, tz, note=note), note or fallback)
 
 
