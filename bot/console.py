@@ -271,6 +271,7 @@ class Console:
             if reply and reply.get("response_action") == "errors":
                 errors = reply.get("errors")
             if not errors:
+                self.follow_up()  # the card (or whatever the app sends next)
                 return
             for message in errors.values():
                 self.say(f"  ✗ {message}")

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
@@ -123,3 +124,17 @@ def add_user(
 @pytest.fixture
 def tmp_sqlite(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'salesbot.db'}"
+
+
+@pytest.fixture(scope="module")
+def console_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, str]]:
+    """The real Bolt app wired to a LocalSlack, on a demo SQLite database (as the console)."""
+    from bot.console import start_console
+    from bot.settings import Settings
+
+    path = tmp_path_factory.mktemp("console") / "salesbot.db"
+    settings = Settings.load(env={"DATABASE_URL": f"sqlite:///{path}"}, dotenv=Path("/nonexistent"))
+    app, slack, secret, db = start_console(settings, demo=True)
+    yield app, secret
+    slack.stop()
+    db.dispose()

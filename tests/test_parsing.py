@@ -560,6 +560,14 @@ def test_quick_create_keeps_the_rest_when_the_date_is_refused(text: str, key: st
         assert t(lang, created.date_error.key, **created.date_error.params)
 
 
+def test_quick_create_names_the_keyword_left_without_date() -> None:
+    created = parse_quick_create("Acme 5k audit Close:", today=TODAY)
+    assert created.date_error is not None
+    assert t("fr", created.date_error.key, **created.date_error.params) == (
+        "Il manque la date après « Close: »."
+    )
+
+
 def test_quick_create_refuses_too_long_text() -> None:
     with pytest.raises(InvalidInput) as excinfo:
         parse_quick_create("Acme 5k " + "x" * 3000, today=TODAY)

@@ -1,0 +1,77 @@
+"""The manifest and the app agree: every command declared has a listener, and vice versa."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from slack_bolt import App, BoltRequest
+
+from bot.ids import Action, Command
+from bot.slackreq import block_actions_payload, command_body, interaction_body, signed_headers
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def manifest() -> dict[str, Any]:
+    loaded = yaml.safe_load((ROOT / "manifest.yml").read_text())
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def test_declared_commands_are_exactly_the_apps(manifest: dict[str, Any]) -> None:
+    declared = {c["command"] for c in manifest["features"]["slash_commands"]}
+    assert declared == {str(c) for c in Command}
+
+
+def test_commands_escape_mentions(manifest: dict[str, Any]) -> None:
+    # The parsers read `<@U123|name>`: without should_escape they would get raw @names.
+    assert all(c["should_escape"] for c in manifest["features"]["slash_commands"])
+
+
+def test_interactivity_and_options_are_enabled(manifest: dict[str, Any]) -> None:
+    interactivity = manifest["settings"]["interactivity"]
+    assert interactivity["is_enabled"]
+    assert interactivity["message_menu_options_url"].endswith("/slack/events")
+
+
+def test_every_manifest_command_and_action_has_a_listener(
+    manifest: dict[str, Any], console_app: tuple[App, str]
+) -> None:
+    app, secret = console_app
+
+    def dispatch(body: str) -> int:
+        headers: dict[str, Any] = {
+            "content-type": "application/x-www-form-urlencoded",
+            **signed_headers(secret, body),
+        }
+        return app.dispatch(BoltRequest(body=body, headers=headers)).status
+
+    for entry in manifest["features"]["slash_commands"]:
+        body = command_body(
+            team_id="T0DEMO",
+            user_id="U0MARIE",
+            command=entry["command"],
+            text="help",
+            response_url="http://127.0.0.1:9/unused",
+        )
+        assert dispatch(body) == 200, entry["command"]
+    # Bolt answers 404 to what no listener matches.
+    for action in (Action.SHOW,):
+        payload = block_actions_payload(
+            team_id="T0DEMO",
+            user_id="U0MARIE",
+            action={"action_id": action, "block_id": "b", "type": "button", "value": "1"},
+            response_url="http://127.0.0.1:9/unused",
+        )
+        assert dispatch(interaction_body(payload)) == 200, action
+    unknown = block_actions_payload(
+        team_id="T0DEMO",
+        user_id="U0MARIE",
+        action={"action_id": "nobody_listens", "block_id": "b", "type": "button", "value": "1"},
+        response_url="http://127.0.0.1:9/unused",
+    )
+    assert dispatch(interaction_body(unknown)) == 404
