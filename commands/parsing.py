@@ -624,7 +624,9 @@ def _split_date(
         index = end
         if not phrase:
             if sure and fallback[2] is None:
-                missing = InvalidInput("parse.date_missing", field="close_date", keyword=announcing)
+                missing = InvalidInput(
+                    "parse.date_missing", field="close_date", keyword=announcing.rstrip(":")
+                )
                 fallback = (cut, None, missing)
             continue
         try:

@@ -34,6 +34,12 @@ DEFAULT_PROCESS: dict[str, tuple[str, list[tuple[str, int]]]] = {
 }
 
 
+DEFAULT_LOST_REASONS: dict[str, list[str]] = {
+    "fr": ["Prix", "Concurrent", "Pas de budget", "Pas de réponse", "Projet abandonné", "Autre"],
+    "en": ["Price", "Competitor", "No budget", "No response", "Project dropped", "Other"],
+}
+
+
 def ensure_workspace(
     *,
     session: Session,
@@ -57,6 +63,8 @@ def ensure_workspace(
     )
     name, stages = DEFAULT_PROCESS.get(language, DEFAULT_PROCESS["fr"])
     queries.add_process(session=session, team_id=team_id, name=name, stages=stages, now=now)
+    for label in DEFAULT_LOST_REASONS.get(language, DEFAULT_LOST_REASONS["fr"]):
+        queries.add_lost_reason(session=session, team_id=team_id, label=label)
     return workspace
 
 

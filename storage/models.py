@@ -196,6 +196,7 @@ class Opportunity(Base):
     next_step: Mapped[str | None] = mapped_column(String(300))
     next_step_date: Mapped[date | None] = mapped_column(Date)
     probability_override: Mapped[int | None] = mapped_column(Integer)
+    snoozed_until: Mapped[date | None] = mapped_column(Date)
     need_expressed: Mapped[bool] = mapped_column(Boolean, default=False)
     can_answer: Mapped[bool] = mapped_column(Boolean, default=False)
     blockers_lifted: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -254,3 +255,16 @@ class StageChange(Base):
     to_stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id"))
     from_value: Mapped[str | None] = mapped_column(Text)
     to_value: Mapped[str | None] = mapped_column(Text)
+
+
+class LostReason(Base):
+    """The workspace's list of reasons a deal is lost, offered in the "Lost" modal."""
+
+    __tablename__ = "lost_reasons"
+    __table_args__ = (UniqueConstraint("team_id", "label_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    label: Mapped[str] = mapped_column(String(75))
+    label_key: Mapped[str] = mapped_column(String(75))
+    position: Mapped[int] = mapped_column(Integer, default=0)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from storage.models import (
     Account,
     ChangeKind,
+    LostReason,
     Member,
     Opportunity,
     Role,
@@ -350,3 +351,28 @@ def stage_names(*, session: Session, team_id: str, stage_ids: Sequence[int]) -> 
         select(Stage.id, Stage.name).where(Stage.team_id == team_id, Stage.id.in_(set(stage_ids)))
     )
     return {stage_id: name for stage_id, name in rows}
+
+
+# --- lost reasons -----------------------------------------------------------------------
+
+
+def lost_reasons(*, session: Session, team_id: str) -> list[LostReason]:
+    return list(
+        session.scalars(
+            select(LostReason)
+            .where(LostReason.team_id == team_id)
+            .order_by(LostReason.position, LostReason.id)
+        )
+    )
+
+
+def add_lost_reason(*, session: Session, team_id: str, label: str) -> LostReason:
+    position = session.scalar(
+        select(func.coalesce(func.max(LostReason.position), -1) + 1).where(
+            LostReason.team_id == team_id
+        )
+    )
+    reason = LostReason(team_id=team_id, label=label, label_key=name_key(label), position=position)
+    session.add(reason)
+    session.flush()
+    return reason

@@ -62,5 +62,7 @@ def test_escape_defuses_mentions_and_broadcasts() -> None:
 
 
 def test_translation_fills_placeholders() -> None:
-    assert t("fr", "opp.not_found", number=12) == "Aucune opportunité #12 dans cet espace de travail."
+    assert (
+        t("fr", "opp.not_found", number=12) == "Aucune opportunité #12 dans cet espace de travail."
+    )
     assert t("en", "opp.not_found", number=12) == "There is no opportunity #12 in this workspace."

@@ -23,7 +23,8 @@ def rep(session: Session):  # type: ignore[no-untyped-def]
 
 
 def _count(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Opportunity)) or 0
+    query = select(func.count()).select_from(Opportunity).where(Opportunity.team_id == "T0TEST")
+    return session.scalar(query) or 0
 
 
 def test_quick_create_logs_the_deal_with_its_history(session: Session, rep) -> None:  # type: ignore[no-untyped-def]
@@ -39,7 +40,7 @@ def test_quick_create_logs_the_deal_with_its_history(session: Session, rep) -> N
     assert card.close_date == date(2027, 10, 5)
     assert card.stage.name == "Opportunité à qualifier" and card.probability == 5
     assert card.weighted_minor == 30_000
-    changes = session.scalars(select(StageChange)).all()
+    changes = session.scalars(select(StageChange).where(StageChange.team_id == rep.team_id)).all()
     assert [(c.kind, c.changed_by) for c in changes] == [("created", "U0REP")]
 
 

@@ -564,7 +564,7 @@ def test_quick_create_names_the_keyword_left_without_date() -> None:
     created = parse_quick_create("Acme 5k audit Close:", today=TODAY)
     assert created.date_error is not None
     assert t("fr", created.date_error.key, **created.date_error.params) == (
-        "Il manque la date après « Close: »."
+        "Il manque la date après « Close »."
     )
 
 

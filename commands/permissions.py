@@ -1,0 +1,29 @@
+"""Who may change what: a rep their own deals, a manager also their team's, admins everything."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from commands.context import Actor
+from commands.errors import Forbidden
+from storage import queries
+from storage.models import Opportunity, Role
+
+
+def may_act_for(*, session: Session, actor: Actor, owner_id: str) -> bool:
+    if actor.user_id == owner_id or actor.role == Role.ADMIN:
+        return True
+    if actor.role == Role.MANAGER:
+        member = queries.get_member(session=session, team_id=actor.team_id, user_id=owner_id)
+        return member is not None and member.manager_id == actor.user_id
+    return False
+
+
+def check_can_change(*, session: Session, actor: Actor, opportunity: Opportunity) -> None:
+    if not may_act_for(session=session, actor=actor, owner_id=opportunity.owner_id):
+        raise Forbidden("perm.not_your_deal", number=opportunity.number, owner=opportunity.owner_id)
+
+
+def check_admin(actor: Actor) -> None:
+    if actor.role != Role.ADMIN:
+        raise Forbidden("perm.admin_only")
