@@ -23,17 +23,17 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import Table, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from commands.workspace import ensure_member, ensure_workspace
 from storage import queries
 from storage.db import Database
-from storage.models import Account, ChangeKind, Opportunity, StageChange, Status, Workspace
+from storage.models import Account, Base, ChangeKind, Opportunity, StageChange, Status, Workspace
 
-ACCOUNTS = Account.__table__
-OPPORTUNITIES = Opportunity.__table__
-STAGE_CHANGES = StageChange.__table__
+ACCOUNTS: Table = Base.metadata.tables[Account.__tablename__]
+OPPORTUNITIES: Table = Base.metadata.tables[Opportunity.__tablename__]
+STAGE_CHANGES: Table = Base.metadata.tables[StageChange.__tablename__]
 
 # Where open deals sit in the default five-stage funnel: most are early.
 OPEN_STAGE_WEIGHTS = (35, 25, 20, 12, 8)

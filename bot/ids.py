@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 
+from commands.errors import InvalidInput
+
 
 class Command(enum.StrEnum):
     OPP = "/opp"
@@ -16,10 +18,27 @@ class Action(enum.StrEnum):
     SHOW = "opp_show"
     ACCOUNT_SEARCH = "opp_account"
     OPEN_NEW = "opp_open_new"
+    # The card's buttons; their value is "<number>:<version>" (see card_value).
+    ADVANCE = "opp_advance"
+    STAGE = "opp_stage"
+    WON = "opp_won"
+    LOST = "opp_lost"
+    REOPEN = "opp_reopen"
+    MENU = "opp_menu"
+
+
+class Menu(enum.StrEnum):
+    """Overflow menu choices; the option value is "<choice>:<number>:<version>"."""
+
+    EDIT = "edit"
+    SNOOZE = "snooze"
+    REOPEN = "reopen"
 
 
 class Callback(enum.StrEnum):
     NEW_OPPORTUNITY = "opp_new"
+    LOST = "opp_lost_modal"
+    EDIT = "opp_edit_modal"
 
 
 class Block(enum.StrEnum):
@@ -33,6 +52,26 @@ class Block(enum.StrEnum):
     NEXT_STEP = "next_step"
     NEXT_STEP_DATE = "next_step_date"
     QUALIFICATION = "qualification"
+    PROBABILITY = "probability"
+    LOST_REASON = "lost_reason"
+    LOST_DETAIL = "lost_detail"
+
+
+def card_block(number: int, part: str) -> str:
+    """Block ids of one deal's blocks in a message: "opp:<number>:<part>"."""
+    return f"opp:{number}:{part}"
+
+
+def card_value(number: int, version: int) -> str:
+    return f"{number}:{version}"
+
+
+def parse_card_value(value: str) -> tuple[int, int | None]:
+    """(number, version) from a button value; a missing version skips the staleness check."""
+    number, _, version = value.partition(":")
+    if not number.isdigit():
+        raise InvalidInput("opp.ref_invalid", ref=value[:40])
+    return int(number), int(version) if version.isdigit() else None
 
 
 # Inside an input block the element's action_id is the block's id (the account typeahead

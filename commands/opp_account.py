@@ -13,7 +13,7 @@ from commands.parsing import split_args
 from storage import queries
 from storage.models import Status
 
-SHOWN = 15  # per section, to stay within one message
+SHOWN = 10  # per section: two blocks a deal keeps the message under 50 blocks
 
 
 @dataclass(frozen=True)

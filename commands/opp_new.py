@@ -76,7 +76,7 @@ def quick(*, session: Session, actor: Actor, text: str) -> Created | OpenForm:
     if parsed.date_error is not None:
         raise parsed.date_error  # never store a date we did not understand
     if parsed.amount is not None:
-        _check_currency(session=session, actor=actor, amount=parsed.amount)
+        check_currency(session=session, actor=actor, amount=parsed.amount)
     if not (parsed.account and parsed.amount and parsed.close_date and parsed.title):
         amount_text = None
         if parsed.amount is not None:
@@ -151,7 +151,7 @@ def submit(*, session: Session, actor: Actor, form: NewOpportunityInput) -> Card
     amount: Amount | None = None
     try:
         amount = parse_amount(clean_text(form.amount, max_len=40))
-        _check_currency(session=session, actor=actor, amount=amount)
+        check_currency(session=session, actor=actor, amount=amount)
     except DomainError as error:
         errors["amount"] = error
     close: date | None = None
@@ -286,7 +286,7 @@ def _account_name(*, session: Session, actor: Actor, value: str) -> str:
     return name
 
 
-def _check_currency(*, session: Session, actor: Actor, amount: Amount) -> None:
+def check_currency(*, session: Session, actor: Actor, amount: Amount) -> None:
     """One currency per workspace keeps every total exact; a different one is refused."""
     workspace = queries.get_workspace(session=session, team_id=actor.team_id)
     assert workspace is not None

@@ -53,14 +53,20 @@ def set_stage(
     opportunity.stage_id = stage.id
     opportunity.stage_entered_at = actor.now
     opportunity.updated_at = actor.now
-    queries.record_change(session=session, opportunity=opportunity, kind=ChangeKind.STAGE, by=by,
-                          at=actor.now, from_stage_id=before, to_stage_id=stage.id)  # fmt: skip
+    queries.record_change(
+        session=session,
+        opportunity=opportunity,
+        kind=ChangeKind.STAGE,
+        by=by,
+        at=actor.now,
+        from_stage_id=before,
+        to_stage_id=stage.id,
+    )
 
 
 def _open_only(opportunity: Opportunity) -> None:
     if opportunity.status != Status.OPEN:
-        raise InvalidInput("move.closed", number=opportunity.number,
-                           status=str(opportunity.status))  # fmt: skip
+        raise InvalidInput("move.closed", number=opportunity.number, status=str(opportunity.status))
 
 
 def move(
@@ -71,14 +77,14 @@ def move(
     check_version(opportunity, expected_version)
     _open_only(opportunity)
     if stage.team_id != actor.team_id or stage.process_id != opportunity.process_id:
-        raise InvalidInput("move.stage_of_other_process", stage=stage.name,
-                           process=opportunity.process.name)  # fmt: skip
+        raise InvalidInput(
+            "move.stage_of_other_process", stage=stage.name, process=opportunity.process.name
+        )
     if stage.removed_at is not None:
         raise InvalidInput("move.stage_removed", stage=stage.name)
     if stage.id == opportunity.stage_id:
         return Outcome(opportunity, "move.already_in", {"stage": stage.name}, changed=False)
-    set_stage(session=session, opportunity=opportunity, stage=stage, by=actor.user_id,
-              actor=actor)  # fmt: skip
+    set_stage(session=session, opportunity=opportunity, stage=stage, by=actor.user_id, actor=actor)
     return Outcome(opportunity, "move.moved", {"number": opportunity.number, "stage": stage.name})
 
 
@@ -94,8 +100,9 @@ def advance(
         if s.position > opportunity.stage.position
     ]  # fmt: skip
     if not later:
-        raise InvalidInput("move.last_stage", number=opportunity.number,
-                           stage=opportunity.stage.name)  # fmt: skip
+        raise InvalidInput(
+            "move.last_stage", number=opportunity.number, stage=opportunity.stage.name
+        )
     return move(session=session, actor=actor, opportunity=opportunity, stage=later[0])
 
 
@@ -134,17 +141,25 @@ def reopen(
     check_can_change(session=session, actor=actor, opportunity=opportunity)
     check_version(opportunity, expected_version)
     if opportunity.status == Status.OPEN:
-        return Outcome(opportunity, "move.already_open", {"number": opportunity.number},
-                       changed=False)  # fmt: skip
+        return Outcome(
+            opportunity, "move.already_open", {"number": opportunity.number}, changed=False
+        )
     before = str(opportunity.status)
     opportunity.status = Status.OPEN
     opportunity.closed_at = None
     opportunity.lost_reason = None
     opportunity.updated_at = actor.now
     opportunity.stage_entered_at = actor.now
-    queries.record_change(session=session, opportunity=opportunity, kind=ChangeKind.STATUS,
-                          by=actor.user_id, at=actor.now, from_value=before,
-                          to_value=Status.OPEN, to_stage_id=opportunity.stage_id)  # fmt: skip
+    queries.record_change(
+        session=session,
+        opportunity=opportunity,
+        kind=ChangeKind.STATUS,
+        by=actor.user_id,
+        at=actor.now,
+        from_value=before,
+        to_value=Status.OPEN,
+        to_stage_id=opportunity.stage_id,
+    )
     return Outcome(opportunity, "move.reopened", {"number": opportunity.number})
 
 
@@ -153,9 +168,16 @@ def _close(session: Session, actor: Actor, opportunity: Opportunity, status: Sta
     opportunity.closed_at = actor.now
     opportunity.updated_at = actor.now
     opportunity.snoozed_until = None
-    queries.record_change(session=session, opportunity=opportunity, kind=ChangeKind.STATUS,
-                          by=actor.user_id, at=actor.now, from_value=Status.OPEN,
-                          to_value=status, from_stage_id=opportunity.stage_id)  # fmt: skip
+    queries.record_change(
+        session=session,
+        opportunity=opportunity,
+        kind=ChangeKind.STATUS,
+        by=actor.user_id,
+        at=actor.now,
+        from_value=Status.OPEN,
+        to_value=status,
+        from_stage_id=opportunity.stage_id,
+    )
 
 
 def relocate(
@@ -166,8 +188,9 @@ def relocate(
         if opportunity.process_id != stage.process_id:
             change_process(session=session, actor=actor, opportunity=opportunity, stage=stage)
         else:
-            set_stage(session=session, opportunity=opportunity, stage=stage, by=actor.user_id,
-                      actor=actor)  # fmt: skip
+            set_stage(
+                session=session, opportunity=opportunity, stage=stage, by=actor.user_id, actor=actor
+            )
     return len(opportunities)
 
 
@@ -178,7 +201,13 @@ def change_process(
     before = opportunity.process
     opportunity.process = stage.process
     opportunity.process_id = stage.process_id
-    queries.record_change(session=session, opportunity=opportunity, kind=ChangeKind.PROCESS,
-                          by=actor.user_id, at=actor.now, from_value=before.name,
-                          to_value=stage.process.name)  # fmt: skip
+    queries.record_change(
+        session=session,
+        opportunity=opportunity,
+        kind=ChangeKind.PROCESS,
+        by=actor.user_id,
+        at=actor.now,
+        from_value=before.name,
+        to_value=stage.process.name,
+    )
     set_stage(session=session, opportunity=opportunity, stage=stage, by=actor.user_id, actor=actor)

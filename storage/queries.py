@@ -376,3 +376,55 @@ def add_lost_reason(*, session: Session, team_id: str, label: str) -> LostReason
     session.add(reason)
     session.flush()
     return reason
+
+
+# --- administration (`/salesbot`) -------------------------------------------------------
+
+
+def remove_lost_reason(*, session: Session, team_id: str, label: str) -> LostReason | None:
+    """Take a reason off the "Lost" menu; deals lost for it keep their own copy of the text."""
+    reason = session.scalars(
+        select(LostReason).where(
+            LostReason.team_id == team_id, LostReason.label_key == name_key(label)
+        )
+    ).one_or_none()
+    if reason is not None:
+        session.delete(reason)
+        session.flush()
+    return reason
+
+
+def all_processes(*, session: Session, team_id: str) -> list[SalesProcess]:
+    """Active and archived processes: names stay unique across both."""
+    return list(
+        session.scalars(
+            select(SalesProcess)
+            .where(SalesProcess.team_id == team_id)
+            .order_by(SalesProcess.position, SalesProcess.id)
+        )
+    )
+
+
+def open_counts_by_stage(*, session: Session, team_id: str) -> dict[int, int]:
+    rows = session.execute(
+        select(Opportunity.stage_id, func.count())
+        .where(Opportunity.team_id == team_id, Opportunity.status == Status.OPEN)
+        .group_by(Opportunity.stage_id)
+    )
+    return {stage_id: count for stage_id, count in rows}
+
+
+def open_opportunities_in_stage(
+    *, session: Session, team_id: str, stage_id: int
+) -> list[Opportunity]:
+    return list(
+        session.scalars(
+            select(Opportunity)
+            .where(
+                Opportunity.team_id == team_id,
+                Opportunity.stage_id == stage_id,
+                Opportunity.status == Status.OPEN,
+            )
+            .order_by(Opportunity.number)
+        )
+    )

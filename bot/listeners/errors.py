@@ -13,6 +13,7 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 from slack_bolt.context.respond import Respond
 
+from bot.format import escape
 from bot.services import Services
 from commands.context import Actor
 from commands.errors import DomainError
@@ -23,7 +24,9 @@ log = logging.getLogger(__name__)
 
 def error_text(error: Exception, lang: str) -> str:
     if isinstance(error, DomainError):
-        return t(lang, error.key, **error.params)
+        # Parameters may echo what the user typed: escape them like any user text.
+        params = {k: escape(v) if isinstance(v, str) else v for k, v in error.params.items()}
+        return t(lang, error.key, **params)
     return t(lang, "error.unexpected")
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from bot import format as fmt
 from bot.ids import Action, Block, Callback
 from bot.views.blocks import context, option, plain_text
+from commands.cards import Card
 from commands.i18n import t
 from commands.opp_new import QUALIFICATION, FormChoices, Prefill
 
@@ -143,4 +144,114 @@ def new_opportunity(
         "close": plain_text(t(lang, "modal.close"), 24),
         "private_metadata": json.dumps(metadata),
         "blocks": blocks,
+    }
+
+
+def lost_modal(
+    card: Card, reasons: list[str], lang: str, *, metadata: dict[str, Any]
+) -> dict[str, Any]:
+    """ "Lost": a reason from the workspace's list (required) plus details."""
+    return {
+        "type": "modal",
+        "callback_id": Callback.LOST,
+        "title": plain_text(t(lang, "lost.title"), 24),
+        "submit": plain_text(t(lang, "modal.submit"), 24),
+        "close": plain_text(t(lang, "modal.close"), 24),
+        "private_metadata": json.dumps(metadata),
+        "blocks": [
+            context(
+                t(
+                    lang,
+                    "lost.intro",
+                    number=card.number,
+                    account=fmt.escape(card.account),
+                    title=fmt.escape(card.title),
+                )
+            ),
+            _input(
+                Block.LOST_REASON,
+                t(lang, "lost.reason"),
+                {"type": "static_select", "options": [option(r, r) for r in reasons[:100]]},
+            ),
+            _input(
+                Block.LOST_DETAIL,
+                t(lang, "lost.detail"),
+                _text_input(None, 400, multiline=True),
+                optional=True,
+            ),
+        ],
+    }
+
+
+def edit_modal(
+    card: Card, choices: FormChoices, lang: str, *, metadata: dict[str, Any]
+) -> dict[str, Any]:
+    """Edit every field; the stage select spans processes, so it also moves the deal across."""
+    stage = stage_select(choices, lang)
+    for group in stage.get("option_groups", [{"options": stage.get("options", [])}]):
+        for opt in group["options"]:
+            if opt["value"] == str(card.stage.id):
+                stage["initial_option"] = opt
+    checks = {
+        "type": "checkboxes",
+        "options": [option(t(lang, QUALIFICATION_LABELS[q]), q) for q in QUALIFICATION],
+    }
+    done = [
+        option(t(lang, QUALIFICATION_LABELS[q]), q)
+        for q, on in zip(QUALIFICATION, card.qualification, strict=True)
+        if on
+    ]
+    if done:
+        checks["initial_options"] = done
+    next_date: dict[str, Any] = {"type": "datepicker"}
+    if card.next_step_date:
+        next_date["initial_date"] = card.next_step_date.isoformat()
+    units, cents = divmod(card.amount_minor, 100)
+    amount = f"{units}" if not cents else f"{units}.{cents:02d}"
+    probability = str(card.probability) if card.probability_overridden else None
+    return {
+        "type": "modal",
+        "callback_id": Callback.EDIT,
+        "title": plain_text(t(lang, "edit.title", number=card.number), 24),
+        "submit": plain_text(t(lang, "modal.submit"), 24),
+        "close": plain_text(t(lang, "modal.close"), 24),
+        "private_metadata": json.dumps(metadata),
+        "blocks": [
+            _input(Block.TITLE, t(lang, "modal.title_field"), _text_input(card.title, 200)),
+            _input(
+                Block.AMOUNT,
+                t(lang, "modal.amount", currency=card.currency),
+                _text_input(amount, 40),
+                hint=t(lang, "modal.amount_hint"),
+            ),
+            _input(
+                Block.CLOSE_DATE,
+                t(lang, "modal.close_date"),
+                {"type": "datepicker", "initial_date": card.close_date.isoformat()},
+            ),
+            _input(Block.STAGE, t(lang, "modal.stage"), stage),
+            _input(
+                Block.PROBABILITY,
+                t(lang, "edit.probability"),
+                _text_input(probability, 4),
+                optional=True,
+            ),
+            _input(Block.QUALIFICATION, t(lang, "modal.qualification"), checks, optional=True),
+            _input(
+                Block.ORIGIN, t(lang, "modal.origin"), _text_input(card.origin, 100), optional=True
+            ),
+            _input(
+                Block.PRODUCT,
+                t(lang, "modal.product"),
+                _text_input(card.product, 100),
+                optional=True,
+            ),
+            _input(
+                Block.NEXT_STEP,
+                t(lang, "modal.next_step"),
+                _text_input(card.next_step, 300),
+                optional=True,
+            ),
+            _input(Block.NEXT_STEP_DATE, t(lang, "modal.next_step_date"), next_date, optional=True),
+        ],
     }

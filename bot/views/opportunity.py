@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot import format as fmt
-from bot.ids import Action
+from bot.ids import Action, Menu, card_block, card_value
 from bot.views.blocks import (
     Block,
     button,
@@ -14,6 +14,8 @@ from bot.views.blocks import (
     fields,
     fit_message,
     header,
+    option,
+    plain_text,
     section,
 )
 from commands.cards import Card, HistoryEntry
@@ -64,11 +66,88 @@ def summary_line(card: Card, lang: str) -> str:
     return f"{_title(card)}\n" + " · ".join(parts)
 
 
-def card_summary(card: Card, lang: str) -> Block:
-    return section(
+def card_actions(card: Card, lang: str) -> Block:
+    """The buttons every card carries: advance, stage picker, won, lost, and a menu."""
+    value = card_value(card.number, card.version)
+    elements: list[Block] = []
+    if card.status == Status.OPEN:
+        following = card.next_stage
+        if following is not None:
+            label = t(lang, "card.advance", stage=following.name)
+            elements.append(button(label, Action.ADVANCE, value, style="primary"))
+        if len(card.stages) > 1:
+            elements.append(stage_picker(card, lang))
+        elements.append(button(t(lang, "card.won"), Action.WON, value))
+        elements.append(button(t(lang, "card.lost"), Action.LOST, value, style="danger"))
+        menu = [(Menu.EDIT, "menu.edit"), (Menu.SNOOZE, "menu.snooze")]
+    else:
+        elements.append(button(t(lang, "card.reopen"), Action.REOPEN, value))
+        menu = [(Menu.EDIT, "menu.edit"), (Menu.REOPEN, "menu.reopen")]
+    elements.append(
+        {
+            "type": "overflow",
+            "action_id": Action.MENU,
+            "options": [option(t(lang, key), f"{choice}:{value}") for choice, key in menu],
+        }
+    )
+    return {"type": "actions", "block_id": card_block(card.number, "a"), "elements": elements}
+
+
+def stage_picker(card: Card, lang: str) -> Block:
+    options = [
+        option(f"{i}. {s.name}", f"{s.id}:{card_value(card.number, card.version)}")
+        for i, s in enumerate(card.stages, 1)
+    ][:100]
+    current = next((o for o, s in zip(options, card.stages, strict=False)
+                    if s.id == card.stage.id), None)  # fmt: skip
+    picker: Block = {
+        "type": "static_select",
+        "action_id": Action.STAGE,
+        "placeholder": plain_text(t(lang, "card.stage_pick"), 150),
+        "options": options,
+    }
+    if current is not None:
+        picker["initial_option"] = current
+    return picker
+
+
+def card_summary(card: Card, lang: str) -> list[Block]:
+    """One deal in a list: its line, a Show button, and its action buttons."""
+    line = section(
         summary_line(card, lang),
         accessory=button(t(lang, "list.show"), Action.SHOW, str(card.number)),
+        block_id=card_block(card.number, "s"),
     )
+    return [line, card_actions(card, lang)]
+
+
+def note_block(number: int, text: str) -> Block:
+    """What just happened, shown right under the card it happened to."""
+    return {"type": "context", "block_id": card_block(number, "n"),
+            "elements": [{"type": "mrkdwn", "text": text}]}  # fmt: skip
+
+
+def replace_card(
+    blocks: list[Block] | None, number: int, card: Card, lang: str, tz: str, note: str
+) -> list[Block]:
+    """The same message with this deal's blocks redrawn (full or summary, as they were)."""
+    prefix = card_block(number, "")
+    old = [b for b in blocks or [] if str(b.get("block_id", "")).startswith(prefix)]
+    if not old:
+        return [note_block(number, note), *full_card(card, lang, tz)]
+    full = any(str(b.get("block_id")) == card_block(number, "h") for b in old)
+    fresh = [*(full_card(card, lang, tz) if full else card_summary(card, lang)),
+             note_block(number, note)]  # fmt: skip
+    result: list[Block] = []
+    placed = False
+    for block in blocks or []:
+        if str(block.get("block_id", "")).startswith(prefix):
+            if not placed:
+                result.extend(fresh)
+                placed = True
+            continue
+        result.append(block)
+    return fit_message(result)
 
 
 def full_card(card: Card, lang: str, tz: str, *, note: str | None = None) -> list[Block]:
@@ -76,7 +155,9 @@ def full_card(card: Card, lang: str, tz: str, *, note: str | None = None) -> lis
     blocks: list[Block] = []
     if note:
         blocks.append(section(note))
-    blocks.append(header(f"#{card.number} · {fmt.plain(card.account)}"))
+    head = header(f"#{card.number} · {fmt.plain(card.account)}")
+    head["block_id"] = card_block(card.number, "h")
+    blocks.append(head)
     blocks.append(section(f"*{fmt.escape(card.title)}*"))
     probability = (
         t(lang, "card.probability_override", probability=card.probability)
@@ -119,9 +200,13 @@ def full_card(card: Card, lang: str, tz: str, *, note: str | None = None) -> lis
         for done, key in zip(card.qualification, QUALIFICATION_KEYS, strict=True)
     )
     blocks.append(section(f"*{t(lang, 'card.qualification')}*\n{checks}"))
+    blocks.append(card_actions(card, lang))
     if card.history:
         blocks.append(divider())
         blocks.append(section(f"*{t(lang, 'card.history')}*\n" + history_text(card, lang, tz)))
+    # Every block of the card is tagged with its number, so a click can redraw it in place.
+    for index, block in enumerate(blocks):
+        block.setdefault("block_id", card_block(card.number, f"f{index}"))
     return blocks
 
 
@@ -175,7 +260,8 @@ def opportunity_list(result: OpportunityList, lang: str) -> dict[str, Any]:
         weighted=fmt.money(result.weighted_minor, result.currency, lang),
     )
     blocks: list[Block] = [section(f"*{title}*"), context(totals), divider()]
-    blocks += [card_summary(card, lang) for card in result.cards]
+    for card in result.cards:
+        blocks += card_summary(card, lang)
     hidden = result.total_count - len(result.cards)
     if hidden > 0:
         blocks.append(context(t(lang, "list.more", count=hidden)))
@@ -194,10 +280,16 @@ def account_view(result: AccountView, lang: str) -> dict[str, Any]:
     )
     blocks: list[Block] = [header(title), context(summary)]
     blocks.append(section(f"*{t(lang, 'account.open')}*"))
-    blocks += [card_summary(c, lang) for c in result.open] or [context(t(lang, "account.none"))]
+    for card in result.open:
+        blocks += card_summary(card, lang)
+    if not result.open:
+        blocks.append(context(t(lang, "account.none")))
     blocks.append(divider())
     blocks.append(section(f"*{t(lang, 'account.closed')}*"))
-    blocks += [card_summary(c, lang) for c in result.closed] or [context(t(lang, "account.none"))]
+    for card in result.closed:
+        blocks += card_summary(card, lang)
+    if not result.closed:
+        blocks.append(context(t(lang, "account.none")))
     fallback = t(lang, "account.title", name=fmt.escape(result.name))
     return message(fit_message(blocks), f"{fallback} — {summary}")
 

@@ -72,3 +72,70 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Try again if needed.",
     },
 }
+
+MESSAGES |= {
+    "move.usage_move": {
+        "fr": "Usage : `/opp deplacer #12 <étape ou numéro>`, par exemple `/opp deplacer #12 3`.",
+        "en": "Usage: `/opp move #12 <stage name or number>`, e.g. `/opp move #12 3`.",
+    },
+    "move.usage_next": {"fr": "Usage : `/opp suivant #12`.", "en": "Usage: `/opp next #12`."},
+    "move.usage_won": {"fr": "Usage : `/opp gagne #12`.", "en": "Usage: `/opp won #12`."},
+    "move.usage_lost": {
+        "fr": "Usage : `/opp perdu #12 <raison>`, par exemple `/opp perdu #12 prix trop élevé`.",
+        "en": "Usage: `/opp lost #12 <reason>`, e.g. `/opp lost #12 price too high`.",
+    },
+    "move.usage_reopen": {"fr": "Usage : `/opp rouvrir #12`.", "en": "Usage: `/opp reopen #12`."},
+    "move.usage_edit": {
+        "fr": "Usage : `/opp modifier #12 montant 7500 | signature fin novembre | "
+        'prochaine-etape "rappeler" vendredi | probabilite 60 | origine salon | '
+        "produit peinture | processus Professionnel`.",
+        "en": "Usage: `/opp edit #12 amount 7500 | close end of November | "
+        'next-step "call back" friday | probability 60 | origin fair | product paint | '
+        "process Professional`.",
+    },
+    "move.snoozed": {
+        "fr": "#{number} mise en veille jusqu'au {date} : pas de relance d'ici là.",
+        "en": "#{number} snoozed until {date}: no nudges until then.",
+    },
+    "move.edited": {"fr": "#{number} modifiée : {fields}.", "en": "#{number} updated: {fields}."},
+    "move.nothing_to_edit": {
+        "fr": "Rien à modifier sur #{number}.",
+        "en": "Nothing to change on #{number}.",
+    },
+    "move.announce": {
+        "fr": ":tada: <@{owner}> a signé #{number} · {account} — {amount} !",
+        "en": ":tada: <@{owner}> closed #{number} · {account} — {amount}!",
+    },
+}
+
+MESSAGES |= {
+    "edit.probability_invalid": {
+        "fr": "« {value} » n'est pas une probabilité : un nombre de 0 à 100, ou `auto` pour "
+        "reprendre celle de l'étape.",
+        "en": "“{value}” is not a probability: a number from 0 to 100, or `auto` to use the "
+        "stage's.",
+    },
+    "edit.owner_invalid": {
+        "fr": "Mentionnez le nouveau commercial : `commercial @marie`.",
+        "en": "Mention the new owner: `owner @marie`.",
+    },
+    "edit.owner_forbidden": {
+        "fr": "Vous ne pouvez pas confier une opportunité à <@{user}> (hors de votre équipe).",
+        "en": "You cannot hand a deal to <@{user}> (outside your team).",
+    },
+    "edit.process_unknown": {
+        "fr": "Aucun processus « {process} ». Processus : {processes}.",
+        "en": "No process “{process}”. Processes: {processes}.",
+    },
+    "field.amount": {"fr": "montant", "en": "amount"},
+    "field.close_date": {"fr": "date de signature", "en": "close date"},
+    "field.probability": {"fr": "probabilité", "en": "probability"},
+    "field.next_step": {"fr": "prochaine étape", "en": "next step"},
+    "field.origin": {"fr": "origine", "en": "origin"},
+    "field.product": {"fr": "famille de produits", "en": "product family"},
+    "field.title": {"fr": "intitulé", "en": "title"},
+    "field.owner": {"fr": "commercial", "en": "owner"},
+    "field.process": {"fr": "processus", "en": "process"},
+    "field.stage": {"fr": "étape", "en": "stage"},
+    "field.qualification": {"fr": "qualification", "en": "qualification"},
+}

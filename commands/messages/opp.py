@@ -208,4 +208,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "J'ai pré-rempli ce que j'ai compris ; complétez le reste.",
         "en": "I pre-filled what I understood; complete the rest.",
     },
+    # --- card buttons and their modals ----------------------------------------------
+    "card.advance": {"fr": "→ {stage}", "en": "→ {stage}"},
+    "card.stage_pick": {"fr": "Changer d'étape", "en": "Change stage"},
+    "card.won": {"fr": "Gagnée", "en": "Won"},
+    "card.lost": {"fr": "Perdue", "en": "Lost"},
+    "card.reopen": {"fr": "Rouvrir", "en": "Reopen"},
+    "menu.edit": {"fr": "Modifier", "en": "Edit"},
+    "menu.snooze": {"fr": "Mettre en veille 7 jours", "en": "Snooze 7 days"},
+    "menu.reopen": {"fr": "Rouvrir", "en": "Reopen"},
+    "lost.title": {"fr": "Affaire perdue", "en": "Deal lost"},
+    "lost.intro": {
+        "fr": "#{number} · {account} — {title}",
+        "en": "#{number} · {account} — {title}",
+    },
+    "lost.reason": {"fr": "Raison", "en": "Reason"},
+    "lost.detail": {"fr": "Précisions", "en": "Details"},
+    "edit.title": {"fr": "Modifier #{number}", "en": "Edit #{number}"},
+    "edit.probability": {
+        "fr": "Probabilité (vide : celle de l'étape)",
+        "en": "Probability (empty: the stage's)",
+    },
 }
