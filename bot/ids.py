@@ -76,3 +76,29 @@ def parse_card_value(value: str) -> tuple[int, int | None]:
 
 # Inside an input block the element's action_id is the block's id (the account typeahead
 # excepted: its options listener needs an action_id of its own).
+
+
+class Admin(enum.StrEnum):
+    """`/salesbot`: its buttons, its settings modal and the modal's blocks.
+
+    The modal's block ids are also the field names `commands.salesbot.SettingsInput` and its
+    errors use, so a refusal lands next to its field.
+    """
+
+    # Buttons; REMOVE_STAGE_TO is a prefix: one button per destination stage, `…:<n>`.
+    REMOVE_STAGE_TO = "admin_remove_stage_to"
+    OPEN_SETTINGS = "admin_open_settings"
+    SETTINGS = "admin_settings"  # the modal's callback_id
+    # The modal's input blocks (the element's action_id is the block's id).
+    NEW_PROCESS_NAME = "new_process_name"
+    NEW_PROCESS_STAGES = "new_process_stages"
+    ADD_STAGE_PROCESS = "add_stage_process"
+    ADD_STAGE_NAME = "add_stage_name"
+    ADD_STAGE_PROBABILITY = "add_stage_probability"
+    EDIT_STAGE = "edit_stage"
+    EDIT_PROBABILITY = "edit_probability"
+    EDIT_STUCK_AFTER = "edit_stuck_after"
+    ANNOUNCE_CHANNEL = "announce_channel"
+    # Message blocks.
+    STAGE_TARGETS = "admin_stage_targets"
+    OVERVIEW_ACTIONS = "admin_overview_actions"

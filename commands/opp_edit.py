@@ -6,6 +6,7 @@ recorded in the history with its before and after.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -45,6 +46,7 @@ FIELD_WORDS: dict[str, str] = {
     "owner": "owner", "commercial": "owner", "proprietaire": "owner",
 }  # fmt: skip
 
+CLAUSE = re.compile(r"\|(?![^<>]*>)")
 CLEAR_WORDS = {"auto", "aucun", "aucune", "none", "off", "-", "rien"}
 
 
@@ -71,7 +73,8 @@ class Changes:
 def parse_edit(*, session: Session, actor: Actor, opportunity: Opportunity, text: str) -> Changes:
     """Read `amount 7500 | close fin novembre | …` clause by clause; any bad one refuses all."""
     changes = Changes()
-    clauses = [c.strip() for c in text.split("|") if c.strip()]
+    # "|" separates clauses, except inside Slack's escaped mentions: <@U123|marie>.
+    clauses = [c.strip() for c in CLAUSE.split(text) if c.strip()]
     if not clauses:
         raise InvalidInput("move.usage_edit")
     for clause in clauses:

@@ -428,3 +428,13 @@ def open_opportunities_in_stage(
             .order_by(Opportunity.number)
         )
     )
+
+
+def members_with_role(*, session: Session, team_id: str, role: Role) -> list[str]:
+    return list(
+        session.scalars(
+            select(Member.user_id)
+            .where(Member.team_id == team_id, Member.role == role)
+            .order_by(Member.user_id)
+        )
+    )

@@ -8,6 +8,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.ids import Action
+from bot.listeners.errors import after_ack
 from bot.services import Services
 from bot.views import modal, opportunity
 from commands import opp_new, opp_show
@@ -15,9 +16,11 @@ from commands.context import Actor
 
 
 def register(app: App, services: Services) -> None:
+    guard = after_ack(services)
     db = services.db
 
     @app.action(Action.SHOW)
+    @guard
     def show(ack: Ack, action: dict[str, Any], respond: Respond, context: dict[str, Any]) -> None:
         ack()
         actor: Actor = context["actor"]
@@ -26,6 +29,7 @@ def register(app: App, services: Services) -> None:
         respond(**opportunity.card_message(card, actor.lang, actor.tz), replace_original=False)
 
     @app.action(Action.OPEN_NEW)
+    @guard
     def open_new(
         ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any]
     ) -> None:

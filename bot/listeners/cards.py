@@ -22,7 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot import format as fmt
 from bot.ids import Action, Block, Callback, Menu, parse_card_value
-from bot.listeners.errors import error_text
+from bot.listeners.errors import after_ack, error_text
 from bot.services import Services
 from bot.views import modal, opportunity
 from commands import opp_edit, opp_new, opp_show, transitions
@@ -41,6 +41,7 @@ Change = Callable[[Session, Actor, Opportunity, int | None], transitions.Outcome
 
 
 def register(app: App, services: Services) -> None:
+    guard = after_ack(services)
     db = services.db
 
     def run_change(
@@ -98,12 +99,13 @@ def register(app: App, services: Services) -> None:
 
         return listener
 
-    app.action(Action.ADVANCE)(clicked("advance"))
-    app.action(Action.STAGE)(clicked("stage"))
-    app.action(Action.WON)(clicked("won"))
-    app.action(Action.REOPEN)(clicked("reopen"))
+    app.action(Action.ADVANCE)(guard(clicked("advance")))
+    app.action(Action.STAGE)(guard(clicked("stage")))
+    app.action(Action.WON)(guard(clicked("won")))
+    app.action(Action.REOPEN)(guard(clicked("reopen")))
 
     @app.action(Action.LOST)
+    @guard
     def lost(
         ack: Ack,
         body: dict[str, Any],
@@ -132,6 +134,7 @@ def register(app: App, services: Services) -> None:
         )
 
     @app.view(Callback.LOST)
+    @guard
     def lost_submitted(
         ack: Ack, view: dict[str, Any], client: WebClient, context: dict[str, Any]
     ) -> None:
@@ -158,6 +161,7 @@ def register(app: App, services: Services) -> None:
         _send(client, metadata.get("response_url"), actor, card, note)
 
     @app.action(Action.MENU)
+    @guard
     def menu(
         ack: Ack,
         body: dict[str, Any],
@@ -204,6 +208,7 @@ def register(app: App, services: Services) -> None:
         redraw(body, respond, actor, card, note)
 
     @app.view(Callback.EDIT)
+    @guard
     def edit_submitted(
         ack: Ack, view: dict[str, Any], client: WebClient, context: dict[str, Any]
     ) -> None:

@@ -8,18 +8,31 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.ids import Command
+from bot.listeners.cards import announce, edited_note, outcome_text
+from bot.listeners.errors import after_ack
 from bot.services import Services
 from bot.views import modal, opportunity
-from commands import opp_account, opp_list, opp_new, opp_show
+from commands import opp_account, opp_edit, opp_list, opp_moves, opp_new, opp_show
 from commands.context import Actor
 from commands.i18n import t
 from commands.opp import route
 
+MOVES = {
+    "move": opp_moves.move,
+    "next": opp_moves.advance,
+    "won": opp_moves.win,
+    "lost": opp_moves.lose,
+    "reopen": opp_moves.reopen,
+    "edit": opp_edit.handle,
+}
+
 
 def register(app: App, services: Services) -> None:
+    guard = after_ack(services)
     db = services.db
 
     @app.command(Command.OPP)
+    @guard
     def opp_command(
         ack: Ack, command: dict[str, Any], client: WebClient, context: dict[str, Any]
     ) -> None:
@@ -57,6 +70,19 @@ def register(app: App, services: Services) -> None:
             with db.reading() as session:
                 card = opp_show.handle(session=session, actor=actor, text=routed.rest)
             ack(**opportunity.card_message(card, lang, actor.tz))
+        elif routed.subcommand in MOVES:
+            with db.transaction() as session:
+                outcome = MOVES[routed.subcommand](session=session, actor=actor, text=routed.rest)
+                session.flush()
+                card = opp_show.full_card(
+                    session=session, actor=actor, opportunity=outcome.opportunity
+                )
+            note = outcome_text(actor, outcome)
+            if routed.subcommand == "edit":
+                note = edited_note(actor, outcome)
+            ack(**opportunity.card_message(card, lang, actor.tz, note=note))
+            if routed.subcommand == "won" and outcome.changed:
+                announce(services, client, actor, card)
         elif routed.subcommand == "account":
             with db.reading() as session:
                 account = opp_account.handle(session=session, actor=actor, text=routed.rest)

@@ -6,8 +6,10 @@ language, that nothing was changed (the transaction was rolled back).
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -20,6 +22,8 @@ from commands.errors import DomainError
 from commands.i18n import t
 
 log = logging.getLogger(__name__)
+
+Listener = Callable[..., Any]
 
 
 def error_text(error: Exception, lang: str) -> str:
@@ -55,12 +59,47 @@ def register(app: App, services: Services) -> None:
             return BoltResponse(
                 status=200, body=json.dumps(payload), headers={"content-type": "application/json"}
             )
-        respond: Respond | None = context.get("respond")
-        if respond is not None:
-            respond(text=text, response_type="ephemeral", replace_original=False)
-        elif actor is not None:
-            context["client"].chat_postMessage(channel=actor.user_id, text=text)
+        tell(context, text)
         return BoltResponse(status=200, body="") if response is not None else None
+
+
+def tell(context: dict[str, Any], text: str) -> None:
+    """An ephemeral answer where the user acted, else a DM."""
+    respond: Respond | None = context.get("respond")
+    actor: Actor | None = context.get("actor")
+    if respond is not None:
+        respond(text=text, response_type="ephemeral", replace_original=False)
+    elif actor is not None:
+        context["client"].chat_postMessage(channel=actor.user_id, text=text)
+
+
+def after_ack(services: Services) -> Callable[[Listener], Listener]:
+    """Errors raised after `ack()` are answered here.
+
+    Bolt's runner loses the ack when a listener fails after acking (it overwrites the response
+    with None and Slack gets a 404 three seconds later), so such errors must not escape.
+    Before the ack, they go to the `@app.error` handler as usual.
+    """
+
+    def decorate(listener: Listener) -> Listener:
+        @functools.wraps(listener)
+        def guarded(**kwargs: Any) -> Any:
+            try:
+                return listener(**kwargs)
+            except Exception as error:
+                if kwargs["ack"].response is None:
+                    raise
+                context = kwargs["context"]
+                actor: Actor | None = context.get("actor")
+                if not isinstance(error, DomainError):
+                    log.exception("unexpected error after ack", exc_info=error)
+                lang = actor.lang if actor else services.settings.default_language
+                tell(context, error_text(error, lang))
+                return None
+
+        return guarded
+
+    return decorate
 
 
 def _first_input(body: dict[str, Any]) -> str:

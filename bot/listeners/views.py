@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
 from bot.ids import Action, Block, Callback
-from bot.listeners.errors import error_text
+from bot.listeners.errors import after_ack, error_text
 from bot.services import Services
 from bot.views import opportunity
 from commands import opp_new
@@ -55,7 +55,10 @@ def new_opportunity_input(view: dict[str, Any]) -> opp_new.NewOpportunityInput:
 
 
 def register(app: App, services: Services) -> None:
+    guard = after_ack(services)
+
     @app.view(Callback.NEW_OPPORTUNITY)
+    @guard
     def new_opportunity(
         ack: Ack, view: dict[str, Any], client: WebClient, context: dict[str, Any]
     ) -> None:
