@@ -301,6 +301,7 @@ class Requests:
         self.workload = workload
         self.rng = rng
         self.next_number = workload.last_number + 1
+        self.open_counts = dict(workload.open_counts)  # a rep's own `/opp new` adds to it
         self.show_numbers = list(workload.deals)
         rng.shuffle(self.show_numbers)
         self.serial = 0
@@ -320,13 +321,14 @@ class Requests:
                 return f"expected {expected!r}, got {answer.get('text')!r}"
             if account not in text or title not in text:
                 return f"card lacks {account!r} / {title!r}"
+            self.open_counts[rep.user_id] = self.open_counts.get(rep.user_id, 0) + 1
             return None
 
         return f"new {account} {amount} {title} close {when}", check
 
     def list(self, rep: Rep) -> tuple[str, Check]:
         title = t(rep.lang, "list.title_own")
-        count = self.workload.open_counts.get(rep.user_id, 0)
+        count = self.open_counts.get(rep.user_id, 0)
 
         def check(answer: dict[str, Any]) -> str | None:
             text = _text_of(answer)
@@ -595,6 +597,12 @@ def run_engine(engine: str, args: argparse.Namespace) -> EngineResult:
         )
         for example in stats["failure_examples"]:
             print(f"    ! {example}", flush=True)
+    warm_failures = [f"{s.command} {s.user_id}: {s.failure}" for s in warm if s.failure]
+    print(f"  warm-up failures: {len(warm_failures)}", flush=True)
+    for example in warm_failures[:5]:
+        print(f"    ! {example}", flush=True)
+    if users_info_calls != asked:
+        print("  ! users.info was not called once per rep: the profile path is not measured")
     for line in troubles[:10]:
         print(f"  [server] {line}", flush=True)
     RESULTS.mkdir(exist_ok=True)
@@ -630,7 +638,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     print(f"total {time.perf_counter() - started:.0f} s")
     passed = all(
-        max(r.starts_s) < START_TARGET_S and all(r.command_stats(c)["passed"] for c in COMMANDS)
+        max(r.starts_s) < START_TARGET_S
+        and all(r.command_stats(c)["passed"] for c in COMMANDS)
+        and not any(s.failure for s in r.warmup)
         for r in results
     )
     return 0 if passed else 1

@@ -25,6 +25,8 @@ class Action(enum.StrEnum):
     LOST = "opp_lost"
     REOPEN = "opp_reopen"
     MENU = "opp_menu"
+    BOARD_PAGE = "board_page"
+    BOARD_STAGE = "board_stage"
 
 
 class Menu(enum.StrEnum):
@@ -33,6 +35,10 @@ class Menu(enum.StrEnum):
     EDIT = "edit"
     SNOOZE = "snooze"
     REOPEN = "reopen"
+    ADVANCE = "advance"
+    WON = "won"
+    LOST = "lost"
+    SHOW = "show"
 
 
 class Callback(enum.StrEnum):

@@ -32,19 +32,38 @@ from storage.models import ChangeKind, Opportunity, Stage
 
 # Every word a rep may type for a field, folded (no case, no accents).
 FIELD_WORDS: dict[str, str] = {
-    "amount": "amount", "montant": "amount", "prix": "amount",
-    "close": "close_date", "closing": "close_date", "signature": "close_date",
-    "cloture": "close_date", "date": "close_date",
-    "next-step": "next_step", "next": "next_step", "nextstep": "next_step",
-    "prochaine-etape": "next_step", "prochaine": "next_step", "action": "next_step",
-    "probability": "probability", "probabilite": "probability", "proba": "probability",
+    "amount": "amount",
+    "montant": "amount",
+    "prix": "amount",
+    "close": "close_date",
+    "closing": "close_date",
+    "signature": "close_date",
+    "cloture": "close_date",
+    "date": "close_date",
+    "next-step": "next_step",
+    "next": "next_step",
+    "nextstep": "next_step",
+    "prochaine-etape": "next_step",
+    "prochaine": "next_step",
+    "action": "next_step",
+    "probability": "probability",
+    "probabilite": "probability",
+    "proba": "probability",
     "prob": "probability",
-    "origin": "origin", "origine": "origin", "source": "origin",
-    "product": "product", "produit": "product", "famille": "product",
-    "process": "process", "processus": "process",
-    "title": "title", "titre": "title",
-    "owner": "owner", "commercial": "owner", "proprietaire": "owner",
-}  # fmt: skip
+    "origin": "origin",
+    "origine": "origin",
+    "source": "origin",
+    "product": "product",
+    "produit": "product",
+    "famille": "product",
+    "process": "process",
+    "processus": "process",
+    "title": "title",
+    "titre": "title",
+    "owner": "owner",
+    "commercial": "owner",
+    "proprietaire": "owner",
+}
 
 CLAUSE = re.compile(r"\|(?![^<>]*>)")
 CLEAR_WORDS = {"auto", "aucun", "aucune", "none", "off", "-", "rien"}
@@ -87,8 +106,14 @@ def parse_edit(*, session: Session, actor: Actor, opportunity: Opportunity, text
     return changes
 
 
-def _read(session: Session, actor: Actor, opportunity: Opportunity, changes: Changes,
-          name: str, value: str) -> None:  # fmt: skip
+def _read(
+    session: Session,
+    actor: Actor,
+    opportunity: Opportunity,
+    changes: Changes,
+    name: str,
+    value: str,
+) -> None:
     today = actor.today
     folded = queries.name_key(value)
     if name == "amount":
@@ -160,15 +185,22 @@ def _process_stage(session: Session, actor: Actor, opportunity: Opportunity, val
     stages = queries.live_stages(process)
     if not stages:
         raise NotFound("opp.no_process")
-    rank = [s.id for s in queries.live_stages(opportunity.process)].index(opportunity.stage_id) \
-        if opportunity.stage.removed_at is None else 0  # fmt: skip
+    rank = (
+        [s.id for s in queries.live_stages(opportunity.process)].index(opportunity.stage_id)
+        if opportunity.stage.removed_at is None
+        else 0
+    )
     return stages[min(rank, len(stages) - 1)]
 
 
 def apply(
-    *, session: Session, actor: Actor, opportunity: Opportunity, changes: Changes,
+    *,
+    session: Session,
+    actor: Actor,
+    opportunity: Opportunity,
+    changes: Changes,
     expected_version: int | None = None,
-) -> transitions.Outcome:  # fmt: skip
+) -> transitions.Outcome:
     check_can_change(session=session, actor=actor, opportunity=opportunity)
     transitions.check_version(opportunity, expected_version)
     now, by = actor.now, actor.user_id
@@ -270,9 +302,13 @@ def handle(*, session: Session, actor: Actor, text: str) -> transitions.Outcome:
 
 
 def snooze(
-    *, session: Session, actor: Actor, opportunity: Opportunity, until: date,
+    *,
+    session: Session,
+    actor: Actor,
+    opportunity: Opportunity,
+    until: date,
     expected_version: int | None = None,
-) -> transitions.Outcome:  # fmt: skip
+) -> transitions.Outcome:
     check_can_change(session=session, actor=actor, opportunity=opportunity)
     transitions.check_version(opportunity, expected_version)
     opportunity.snoozed_until = until

@@ -70,9 +70,13 @@ def _open_only(opportunity: Opportunity) -> None:
 
 
 def move(
-    *, session: Session, actor: Actor, opportunity: Opportunity, stage: Stage,
+    *,
+    session: Session,
+    actor: Actor,
+    opportunity: Opportunity,
+    stage: Stage,
     expected_version: int | None = None,
-) -> Outcome:  # fmt: skip
+) -> Outcome:
     check_can_change(session=session, actor=actor, opportunity=opportunity)
     check_version(opportunity, expected_version)
     _open_only(opportunity)
@@ -89,16 +93,20 @@ def move(
 
 
 def advance(
-    *, session: Session, actor: Actor, opportunity: Opportunity,
+    *,
+    session: Session,
+    actor: Actor,
+    opportunity: Opportunity,
     expected_version: int | None = None,
-) -> Outcome:  # fmt: skip
+) -> Outcome:
     check_can_change(session=session, actor=actor, opportunity=opportunity)
     check_version(opportunity, expected_version)
     _open_only(opportunity)
     later = [
-        s for s in queries.live_stages(opportunity.process)
+        s
+        for s in queries.live_stages(opportunity.process)
         if s.position > opportunity.stage.position
-    ]  # fmt: skip
+    ]
     if not later:
         raise InvalidInput(
             "move.last_stage", number=opportunity.number, stage=opportunity.stage.name
@@ -107,9 +115,12 @@ def advance(
 
 
 def win(
-    *, session: Session, actor: Actor, opportunity: Opportunity,
+    *,
+    session: Session,
+    actor: Actor,
+    opportunity: Opportunity,
     expected_version: int | None = None,
-) -> Outcome:  # fmt: skip
+) -> Outcome:
     check_can_change(session=session, actor=actor, opportunity=opportunity)
     check_version(opportunity, expected_version)
     _open_only(opportunity)
@@ -118,9 +129,13 @@ def win(
 
 
 def lose(
-    *, session: Session, actor: Actor, opportunity: Opportunity, reason: str,
+    *,
+    session: Session,
+    actor: Actor,
+    opportunity: Opportunity,
+    reason: str,
     expected_version: int | None = None,
-) -> Outcome:  # fmt: skip
+) -> Outcome:
     check_can_change(session=session, actor=actor, opportunity=opportunity)
     check_version(opportunity, expected_version)
     _open_only(opportunity)
@@ -135,9 +150,12 @@ def lose(
 
 
 def reopen(
-    *, session: Session, actor: Actor, opportunity: Opportunity,
+    *,
+    session: Session,
+    actor: Actor,
+    opportunity: Opportunity,
     expected_version: int | None = None,
-) -> Outcome:  # fmt: skip
+) -> Outcome:
     check_can_change(session=session, actor=actor, opportunity=opportunity)
     check_version(opportunity, expected_version)
     if opportunity.status == Status.OPEN:

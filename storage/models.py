@@ -175,6 +175,25 @@ class Opportunity(Base):
         # The hot paths: a rep's open deals by stage, and an account's deals.
         Index("ix_opportunities_owner_open", "team_id", "owner_id", "status", "stage_id"),
         Index("ix_opportunities_account", "account_id"),
+        # The whole company's board and forecast read only these columns (covering indexes).
+        Index(
+            "ix_opportunities_board",
+            "team_id",
+            "status",
+            "stage_id",
+            "amount_minor",
+            "probability_override",
+        ),
+        Index(
+            "ix_opportunities_forecast",
+            "team_id",
+            "status",
+            "close_date",
+            "amount_minor",
+            "stage_id",
+            "probability_override",
+        ),
+        Index("ix_opportunities_owner_close", "team_id", "owner_id", "status", "close_date"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -268,3 +287,19 @@ class LostReason(Base):
     label: Mapped[str] = mapped_column(String(75))
     label_key: Mapped[str] = mapped_column(String(75))
     position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Target(Base):
+    """A monthly signing target: for a rep, for a manager's team, or for the whole workspace."""
+
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("team_id", "scope", "subject", "month"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    scope: Mapped[str] = mapped_column(String(8))  # "rep", "team" (a manager's) or "all"
+    subject: Mapped[str] = mapped_column(String(32))  # the rep's or manager's id; "" for all
+    month: Mapped[date] = mapped_column(Date)  # the first day of the month
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    set_by: Mapped[str] = mapped_column(String(32))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime())

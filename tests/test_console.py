@@ -15,8 +15,9 @@ from commands.demo import DEMO_TEAM
 
 @pytest.fixture
 def console_parts(tmp_path: Path) -> Iterator[tuple[object, object, str]]:
-    settings = Settings.load(env={"DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}"},
-                             dotenv=Path("/nonexistent"))  # fmt: skip
+    settings = Settings.load(
+        env={"DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}"}, dotenv=Path("/nonexistent")
+    )
     app, slack, secret, db = start_console(settings, demo=True)
     yield app, slack, secret
     slack.stop()
@@ -34,8 +35,15 @@ def _run(parts: tuple[object, object, str], lines: list[str]) -> str:
         except StopIteration:
             raise EOFError from None
 
-    console = Console(app, slack, secret, team_id=DEMO_TEAM, user_id="U0MARIE", ask=ask,  # type: ignore[arg-type]
-                      out=out)  # fmt: skip
+    console = Console(
+        app,
+        slack,
+        secret,
+        team_id=DEMO_TEAM,
+        user_id="U0MARIE",
+        ask=ask,  # type: ignore[arg-type]
+        out=out,
+    )
     console.loop()
     return out.getvalue()
 
@@ -54,14 +62,20 @@ def test_a_modal_is_filled_field_by_field_with_inline_errors(
         console_parts,
         [
             "/opp new",
-            "Nouveau Client", "1",  # account: search, pick "new account"
+            "Nouveau Client",
+            "1",  # account: search, pick "new account"
             "Audit énergétique",  # title
             "pas un montant",  # amount (refused below)
-            "2027-03-31", "",  # close date, stage (default)
-            "1,2", "", "", "", "",  # qualification, origin, product, next step, date
+            "2027-03-31",
+            "",  # close date, stage (default)
+            "1,2",
+            "",
+            "",
+            "",
+            "",  # qualification, origin, product, next step, date
             "4 500 €",  # the amount again, after the inline error
         ],
-    )  # fmt: skip
+    )
     assert "✗" in out  # the amount error was shown next to the field
     assert "Opportunité #53 enregistrée" in out
     assert "4\u202f500\xa0€" in out

@@ -26,9 +26,16 @@ def test_every_message_exists_in_both_languages_with_the_same_placeholders(key: 
 
 @pytest.mark.parametrize(
     ("locale", "expected"),
-    [("fr-FR", "fr"), ("fr-CA", "fr"), ("en-US", "en"), ("en-GB", "en"), ("de-DE", "fr"),
-     (None, "fr"), ("", "fr")],
-)  # fmt: skip
+    [
+        ("fr-FR", "fr"),
+        ("fr-CA", "fr"),
+        ("en-US", "en"),
+        ("en-GB", "en"),
+        ("de-DE", "fr"),
+        (None, "fr"),
+        ("", "fr"),
+    ],
+)
 def test_slack_locales_map_to_languages(locale: str | None, expected: str) -> None:
     assert language_of(locale) == expected
 

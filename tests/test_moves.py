@@ -33,8 +33,10 @@ def _deal(session: Session, actor: Actor, number: int = 1):  # type: ignore[no-u
 
 def _kinds(session: Session, actor: Actor) -> list[str]:
     deal = _deal(session, actor)
-    return [c.kind for c in queries.history(session=session, team_id=actor.team_id,
-                                            opportunity_id=deal.id)]  # fmt: skip
+    return [
+        c.kind
+        for c in queries.history(session=session, team_id=actor.team_id, opportunity_id=deal.id)
+    ]
 
 
 def test_next_moves_one_stage_and_records_it(session: Session, rep: Actor) -> None:
@@ -82,8 +84,13 @@ def test_won_lost_and_reopen(session: Session, rep: Actor) -> None:
 
 
 def test_a_stage_of_another_process_is_refused(session: Session, rep: Actor) -> None:
-    other = queries.add_process(session=session, team_id=rep.team_id, name="Appel d'offres",
-                                stages=[("Veille", 5), ("Offre", 40)], now=rep.now)  # fmt: skip
+    other = queries.add_process(
+        session=session,
+        team_id=rep.team_id,
+        name="Appel d'offres",
+        stages=[("Veille", 5), ("Offre", 40)],
+        now=rep.now,
+    )
     deal = _deal(session, rep)
     with pytest.raises(InvalidInput) as refused:
         transitions.move(session=session, actor=rep, opportunity=deal, stage=other.stages[1])
@@ -102,8 +109,9 @@ def test_only_the_owner_their_manager_or_an_admin_may_move(session: Session, rep
     assert _kinds(session, rep) == ["created"]
     opp_moves.advance(session=session, actor=boss, text="#1")
     opp_moves.advance(session=session, actor=admin, text="#1")
-    changes = queries.history(session=session, team_id=rep.team_id,
-                              opportunity_id=_deal(session, rep).id)  # fmt: skip
+    changes = queries.history(
+        session=session, team_id=rep.team_id, opportunity_id=_deal(session, rep).id
+    )
     assert [c.changed_by for c in changes] == ["U0REP", "U0BOSS", "U0ADMIN"]
 
 
@@ -128,10 +136,11 @@ def test_edit_records_amount_close_probability_and_keeps_override(
     session: Session, rep: Actor
 ) -> None:
     outcome = opp_edit.handle(
-        session=session, actor=rep,
+        session=session,
+        actor=rep,
         text='#1 amount 7500 | close fin janvier | next-step "rappeler" vendredi '
         "| probability 60 | origin salon | product peinture",
-    )  # fmt: skip
+    )
     deal = outcome.opportunity
     assert deal.amount_minor == 750_000 and deal.close_date == date(2027, 1, 31)
     assert deal.probability == 60 and deal.next_step == "rappeler"
@@ -160,14 +169,19 @@ def test_a_bad_edit_changes_nothing(session: Session, rep: Actor) -> None:
 
 
 def test_moving_to_another_process_keeps_the_history(session: Session, rep: Actor) -> None:
-    queries.add_process(session=session, team_id=rep.team_id, name="Professionnel",
-                        stages=[("Contact", 10), ("Devis", 50), ("Négociation", 80)],
-                        now=rep.now)  # fmt: skip
+    queries.add_process(
+        session=session,
+        team_id=rep.team_id,
+        name="Professionnel",
+        stages=[("Contact", 10), ("Devis", 50), ("Négociation", 80)],
+        now=rep.now,
+    )
     opp_moves.advance(session=session, actor=rep, text="#1")
     deal = opp_edit.handle(session=session, actor=rep, text="#1 process Professionnel").opportunity
     assert (deal.process.name, deal.stage.name) == ("Professionnel", "Devis")
-    deal = opp_edit.handle(session=session, actor=rep,
-                           text="#1 processus professionnel etape 3").opportunity  # fmt: skip
+    deal = opp_edit.handle(
+        session=session, actor=rep, text="#1 processus professionnel etape 3"
+    ).opportunity
     assert deal.stage.name == "Négociation"
     assert _kinds(session, rep) == ["created", "stage", "process", "stage", "stage"]
 
@@ -198,8 +212,9 @@ def _race(database: Database, team: str, after_load: bool) -> list[str]:
                 if after_load:
                     barrier.wait()
                 # Both clicks come from the same card, shown at version 1.
-                transitions.advance(session=session, actor=actor, opportunity=deal,
-                                    expected_version=1)  # fmt: skip
+                transitions.advance(
+                    session=session, actor=actor, opportunity=deal, expected_version=1
+                )
             results.append("moved")
         except (transitions.Stale, StaleDataError):
             results.append("refused")
@@ -228,6 +243,6 @@ def test_two_racing_clicks_move_the_deal_once(database: Database) -> None:
         stage_rows = session.scalars(
             select(StageChange).where(
                 StageChange.opportunity_id == deal.id, StageChange.kind == ChangeKind.STAGE
-            )  # fmt: skip
+            )
         ).all()
         assert len(stage_rows) == 1

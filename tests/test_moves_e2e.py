@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -48,17 +47,27 @@ def _element(blocks: list[dict[str, Any]], action_id: str) -> dict[str, Any]:
     raise AssertionError(f"no {action_id} on the card")
 
 
-def _click(server: Server, user: str, message: dict[str, Any], action_id: str,
-           **extra: Any) -> dict[str, Any]:  # fmt: skip
+def _click(
+    server: Server, user: str, message: dict[str, Any], action_id: str, **extra: Any
+) -> dict[str, Any]:
     element = _element(message["blocks"], action_id)
-    action = {"action_id": action_id, "block_id": "x", "type": element["type"],
-              "value": element.get("value"), **extra}  # fmt: skip
+    action = {
+        "action_id": action_id,
+        "block_id": "x",
+        "type": element["type"],
+        "value": element.get("value"),
+        **extra,
+    }
     server.slack.clear()
     from bot.slackreq import block_actions_payload, interaction_body
 
-    payload = block_actions_payload(team_id=TEAM, user_id=user, action=action,
-                                    response_url=server.slack.response_url("click"),
-                                    message={"ts": "1.0", "blocks": message["blocks"]})  # fmt: skip
+    payload = block_actions_payload(
+        team_id=TEAM,
+        user_id=user,
+        action=action,
+        response_url=server.slack.response_url("click"),
+        message={"ts": "1.0", "blocks": message["blocks"]},
+    )
     assert server.post(interaction_body(payload)).status == 200
     return server.slack.wait_for("response_url").args
 
@@ -127,18 +136,27 @@ def test_lost_needs_a_reason_from_the_modal(server: Server) -> None:
     server.slack.clear()
     from bot.slackreq import block_actions_payload, interaction_body
 
-    payload = block_actions_payload(team_id=TEAM, user_id="U0MARIE",
-                                    action={"action_id": "opp_lost", "block_id": "x",
-                                            "type": "button", "value": element["value"]},
-                                    response_url=server.slack.response_url("lost"),
-                                    message={"ts": "1.0", "blocks": card["blocks"]})  # fmt: skip
+    payload = block_actions_payload(
+        team_id=TEAM,
+        user_id="U0MARIE",
+        action={
+            "action_id": "opp_lost",
+            "block_id": "x",
+            "type": "button",
+            "value": element["value"],
+        },
+        response_url=server.slack.response_url("lost"),
+        message={"ts": "1.0", "blocks": card["blocks"]},
+    )
     server.post(interaction_body(payload))
     view = server.slack.wait_for("views.open").args["view"]
     assert not view_problems(view)
     fields = {f.block_id: f for f in input_fields(view)}
     assert [o[0] for o in fields["lost_reason"].options][:2] == ["Prix", "Concurrent"]
-    empty = {b: {f.action_id: {"type": f.type, "selected_option": None, "value": None}}
-             for b, f in fields.items()}  # fmt: skip
+    empty = {
+        b: {f.action_id: {"type": f.type, "selected_option": None, "value": None}}
+        for b, f in fields.items()
+    }
     refused = server.submit("U0MARIE", view, empty).json()
     assert refused["response_action"] == "errors" and "lost_reason" in refused["errors"]
     values = {
@@ -157,11 +175,18 @@ def test_edit_from_the_menu_opens_a_prefilled_modal(server: Server) -> None:
     server.slack.clear()
     from bot.slackreq import block_actions_payload, interaction_body
 
-    payload = block_actions_payload(team_id=TEAM, user_id="U0MARIE",
-                                    action={"action_id": "opp_menu", "block_id": "x",
-                                            "type": "overflow", "selected_option": edit},
-                                    response_url=server.slack.response_url("edit"),
-                                    message={"ts": "1.0", "blocks": card["blocks"]})  # fmt: skip
+    payload = block_actions_payload(
+        team_id=TEAM,
+        user_id="U0MARIE",
+        action={
+            "action_id": "opp_menu",
+            "block_id": "x",
+            "type": "overflow",
+            "selected_option": edit,
+        },
+        response_url=server.slack.response_url("edit"),
+        message={"ts": "1.0", "blocks": card["blocks"]},
+    )
     server.post(interaction_body(payload))
     view = server.slack.wait_for("views.open").args["view"]
     assert not view_problems(view)

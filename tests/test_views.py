@@ -23,14 +23,30 @@ AT = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
 def _card(**changes: object) -> Card:
     card = Card(
-        number=12, account="Dupond", title="Peinture anti-polluants", amount_minor=600_000,
-        currency="EUR", close_date=date(2027, 10, 5), owner_id="U0MARIE", status=Status.OPEN,
-        process="Processus commercial", stage=STAGES[1], stages=STAGES, probability=10,
-        probability_overridden=False, days_in_stage=3, origin="salon", product="peinture",
-        next_step="Rappeler", next_step_date=date(2026, 12, 1),
-        qualification=(True, True, False, True), lost_reason=None, created_at=AT,
-        closed_at=None, version=1,
-    )  # fmt: skip
+        number=12,
+        account="Dupond",
+        title="Peinture anti-polluants",
+        amount_minor=600_000,
+        currency="EUR",
+        close_date=date(2027, 10, 5),
+        owner_id="U0MARIE",
+        status=Status.OPEN,
+        process="Processus commercial",
+        stage=STAGES[1],
+        stages=STAGES,
+        probability=10,
+        probability_overridden=False,
+        days_in_stage=3,
+        origin="salon",
+        product="peinture",
+        next_step="Rappeler",
+        next_step_date=date(2026, 12, 1),
+        qualification=(True, True, False, True),
+        lost_reason=None,
+        created_at=AT,
+        closed_at=None,
+        version=1,
+    )
     return replace(card, **changes)  # type: ignore[arg-type]
 
 
@@ -38,9 +54,18 @@ def test_the_full_card_shows_every_field_in_french() -> None:
     message = opportunity.card_message(_card(), "fr", "Europe/Paris")
     assert not message_problems(message["blocks"], message["text"])
     text = render_blocks(message["blocks"]).text
-    for expected in ("#12 · Dupond", "Peinture anti-polluants", "6\u202f000\xa0€", "600\xa0€",
-                     "Rendez-vous planifié · 3 j dans l'étape", "10 %", "5 oct. 2027", "salon",
-                     "Rappeler (1 déc. 2026)", "Principaux freins levés"):  # fmt: skip
+    for expected in (
+        "#12 · Dupond",
+        "Peinture anti-polluants",
+        "6\u202f000\xa0€",
+        "600\xa0€",
+        "Rendez-vous planifié · 3 j dans l'étape",
+        "10 %",
+        "5 oct. 2027",
+        "salon",
+        "Rappeler (1 déc. 2026)",
+        "Principaux freins levés",
+    ):
         assert expected in text, expected
 
 
@@ -67,9 +92,15 @@ def test_huge_user_text_never_breaks_the_limits() -> None:
 
 def test_a_list_shows_totals_and_how_many_more() -> None:
     cards = tuple(_card(number=i) for i in range(20))
-    listing = OpportunityList(owner_id="U0MARIE", own=True, cards=cards, total_count=45,
-                              total_minor=45 * 600_000, weighted_minor=45 * 60_000,
-                              currency="EUR")  # fmt: skip
+    listing = OpportunityList(
+        owner_id="U0MARIE",
+        own=True,
+        cards=cards,
+        total_count=45,
+        total_minor=45 * 600_000,
+        weighted_minor=45 * 60_000,
+        currency="EUR",
+    )
     message = opportunity.opportunity_list(listing, "fr")
     assert not message_problems(message["blocks"], message["text"])
     text = render_blocks(message["blocks"]).text
@@ -79,10 +110,13 @@ def test_a_list_shows_totals_and_how_many_more() -> None:
 
 def test_the_modal_groups_stages_by_process_and_stays_valid() -> None:
     processes = tuple(
-        ProcessChoice(id=p, name=f"Processus {p}",
-                      stages=tuple((p * 100 + s, f"Étape {s}", s * 10) for s in range(10)))
+        ProcessChoice(
+            id=p,
+            name=f"Processus {p}",
+            stages=tuple((p * 100 + s, f"Étape {s}", s * 10) for s in range(10)),
+        )
         for p in range(12)
-    )  # fmt: skip
+    )
     view = modal.new_opportunity(
         FormChoices(processes=processes, currency="EUR"),
         Prefill(account="Dupond", amount_text="6000"),
@@ -97,8 +131,9 @@ def test_the_modal_groups_stages_by_process_and_stays_valid() -> None:
 
 
 def test_the_modal_with_one_process_has_plain_options() -> None:
-    choices = FormChoices(processes=(ProcessChoice(1, "P", ((1, "A", 5), (2, "B", 10))),),
-                          currency="EUR")  # fmt: skip
+    choices = FormChoices(
+        processes=(ProcessChoice(1, "P", ((1, "A", 5), (2, "B", 10))),), currency="EUR"
+    )
     view = modal.new_opportunity(choices, Prefill(), "en", metadata={})
     stage = next(b for b in view["blocks"] if b["block_id"] == "stage")["element"]
     assert [o["value"] for o in stage["options"]] == ["1", "2"]

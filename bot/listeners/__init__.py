@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import actions, cards, commands, errors, options, views
+from bot.listeners import actions, board, cards, commands, errors, options, views
 from bot.services import Services
 
 
@@ -13,5 +13,6 @@ def register_listeners(app: App, services: Services) -> None:
     commands.register(app, services)
     actions.register(app, services)
     cards.register(app, services)
+    board.register(app, services)
     views.register(app, services)
     options.register(app, services)

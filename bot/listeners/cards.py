@@ -115,6 +115,17 @@ def register(app: App, services: Services) -> None:
     ) -> None:
         actor: Actor = context["actor"]
         number, version = parse_card_value(str(action.get("value", "")))
+        open_lost(ack, body, client, actor, number, version)
+
+    def open_lost(
+        ack: Ack,
+        body: dict[str, Any],
+        client: WebClient,
+        actor: Actor,
+        number: int,
+        version: int | None,
+    ) -> None:
+        """The "Lost" modal: opened before any slow work, the trigger expires in 3 s."""
         with db.reading() as session:
             deal = opp_show.find(session=session, actor=actor, ref=str(number))
             check_can_change(session=session, actor=actor, opportunity=deal)
@@ -173,6 +184,9 @@ def register(app: App, services: Services) -> None:
         actor: Actor = context["actor"]
         choice, _, rest = str((action.get("selected_option") or {}).get("value", "")).partition(":")
         number, version = parse_card_value(rest)
+        if choice == Menu.LOST:
+            open_lost(ack, body, client, actor, number, version)
+            return
         if choice == Menu.EDIT:
             with db.reading() as session:
                 deal = opp_show.find(session=session, actor=actor, ref=str(number))
@@ -201,8 +215,16 @@ def register(app: App, services: Services) -> None:
 
             card, note, _ = run_change(actor, number, snooze, version)
             note = t(actor.lang, "move.snoozed", number=number, date=fmt.day(until, actor.lang))
-        elif choice == Menu.REOPEN:
-            card, note, _ = run_change(actor, number, CHANGES["reopen"], version)
+        elif choice in (Menu.REOPEN, Menu.ADVANCE, Menu.WON):
+            card, note, outcome = run_change(actor, number, CHANGES[choice], version)
+            if choice == Menu.WON and outcome is not None and outcome.changed:
+                announce(services, client, actor, card)
+        elif choice == Menu.SHOW:
+            with db.reading() as session:
+                deal = opp_show.find(session=session, actor=actor, ref=str(number))
+                card = opp_show.full_card(session=session, actor=actor, opportunity=deal)
+            respond(**opportunity.card_message(card, actor.lang, actor.tz), replace_original=False)
+            return
         else:
             raise InvalidInput("opp.ref_invalid", ref=choice[:40])
         redraw(body, respond, actor, card, note)

@@ -98,8 +98,9 @@ def stage_picker(card: Card, lang: str) -> Block:
         option(f"{i}. {s.name}", f"{s.id}:{card_value(card.number, card.version)}")
         for i, s in enumerate(card.stages, 1)
     ][:100]
-    current = next((o for o, s in zip(options, card.stages, strict=False)
-                    if s.id == card.stage.id), None)  # fmt: skip
+    current = next(
+        (o for o, s in zip(options, card.stages, strict=False) if s.id == card.stage.id), None
+    )
     picker: Block = {
         "type": "static_select",
         "action_id": Action.STAGE,
@@ -121,10 +122,40 @@ def card_summary(card: Card, lang: str) -> list[Block]:
     return [line, card_actions(card, lang)]
 
 
+def deal_menu(card: Card, lang: str) -> Block:
+    """A deal on the board is one block: its line, with its buttons in a menu (5 at most)."""
+    value = card_value(card.number, card.version)
+    choices = []
+    if card.next_stage is not None:
+        choices.append((Menu.ADVANCE, t(lang, "card.advance", stage=card.next_stage.name)))
+    choices += [
+        (Menu.WON, t(lang, "card.won")),
+        (Menu.LOST, t(lang, "card.lost")),
+        (Menu.EDIT, t(lang, "menu.edit")),
+        (Menu.SHOW, t(lang, "list.show")),
+    ]
+    return {
+        "type": "overflow",
+        "action_id": Action.MENU,
+        "options": [option(label, f"{choice}:{value}") for choice, label in choices[:5]],
+    }
+
+
+def deal_block(card: Card, lang: str) -> Block:
+    return section(
+        summary_line(card, lang),
+        accessory=deal_menu(card, lang),
+        block_id=card_block(card.number, "b"),
+    )
+
+
 def note_block(number: int, text: str) -> Block:
     """What just happened, shown right under the card it happened to."""
-    return {"type": "context", "block_id": card_block(number, "n"),
-            "elements": [{"type": "mrkdwn", "text": text}]}  # fmt: skip
+    return {
+        "type": "context",
+        "block_id": card_block(number, "n"),
+        "elements": [{"type": "mrkdwn", "text": text}],
+    }
 
 
 def replace_card(
@@ -135,9 +166,13 @@ def replace_card(
     old = [b for b in blocks or [] if str(b.get("block_id", "")).startswith(prefix)]
     if not old:
         return [note_block(number, note), *full_card(card, lang, tz)]
-    full = any(str(b.get("block_id")) == card_block(number, "h") for b in old)
-    fresh = [*(full_card(card, lang, tz) if full else card_summary(card, lang)),
-             note_block(number, note)]  # fmt: skip
+    ids = {str(b.get("block_id")) for b in old}
+    if card_block(number, "h") in ids:
+        fresh = [*full_card(card, lang, tz), note_block(number, note)]
+    elif card_block(number, "b") in ids:
+        fresh = [deal_block(card, lang), note_block(number, note)]  # a line of the board
+    else:
+        fresh = [*card_summary(card, lang), note_block(number, note)]
     result: list[Block] = []
     placed = False
     for block in blocks or []:
