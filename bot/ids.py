@@ -27,6 +27,7 @@ class Action(enum.StrEnum):
     MENU = "opp_menu"
     BOARD_PAGE = "board_page"
     BOARD_STAGE = "board_stage"
+    FORECAST_CHART = "forecast_chart"
 
 
 class Menu(enum.StrEnum):

@@ -137,9 +137,10 @@ def test_processes_and_stages_by_text(server: Server) -> None:
     assert "2. Démo — 35 % · 0 en cours" in text
     assert "3. Négociation — 80 % · 0 en cours · bloquée après 21 j" in text
     assert "4. Signature — 95 %" in text
-    # English readers get English words.
-    english = admin(server, "processes", team, user="U0BOSS")
-    assert "Démo — 35 %" in _text(english)  # the boss reads French; Emma is no admin here
+    # An English-speaking admin reads the same in English.
+    admin(server, "role <@U0EMMA|emma> admin", team)
+    english = _text(admin(server, "processes", team, user="U0EMMA"))
+    assert "Sales processes" in english and "2. Démo — 35% · 0 open" in english
 
 
 @pytest.mark.parametrize(
@@ -180,7 +181,7 @@ def test_removing_a_stage_asks_where_its_deals_go(server: Server) -> None:
     asked = admin(server, 'étape supprimer "Processus commercial" 1', team)
     assert "contient 1 opportunité(s) en cours" in asked["text"]
     buttons = next(b for b in asked["blocks"] if b["type"] == "actions")["elements"]
-    assert [b["text"]["text"] for b in buttons][0] == "→ Rendez-vous planifié"
+    assert buttons[0]["text"]["text"] == "→ Rendez-vous planifié"
     # Nothing was removed by asking.
     assert "1. Opportunité à qualifier — 5 % · 1 en cours" in _text(
         admin(server, "processus", team)

@@ -177,12 +177,6 @@ def test_echoed_text_cannot_ping_anyone(server: Server) -> None:
     assert "&lt;@U0BOSS&gt; spam" in text
 
 
-def test_unfinished_commands_say_coming_soon(server: Server) -> None:
-    for command in ("/forecast",):
-        answer = server.command("U0EMMA", "", command=command).json()
-        assert "coming soon" in answer["text"]
-
-
 def test_a_long_list_stays_within_slacks_limits(server: Server) -> None:
     for i in range(30):
         server.command("U0BOSS", f"new Client{i} {i + 1}k item close fin décembre")

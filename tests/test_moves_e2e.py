@@ -211,3 +211,20 @@ def test_text_commands_in_french(server: Server) -> None:
     assert "perdue" in lost["text"]
     again = server.command("U0MARIE", f"suivant #{number}").json()
     assert "close" in again["text"]  # "L'opportunité #N est close…"
+
+
+def test_pipeline_and_forecast_with_chart(server: Server) -> None:
+    _new_card(server, "U0EMMA")
+    board = server.command("U0EMMA", "", command="/pipeline").json()
+    assert not message_problems(board["blocks"], board["text"])
+    assert "Pipeline — your opportunities" in _text(board)
+    assert "Opportunity à qualifier" not in _text(board)  # French stage names, English words
+    forecast = server.command("U0EMMA", "chart", command="/forecast").json()
+    assert not message_problems(forecast["blocks"], forecast["text"])
+    assert "Forecast — your opportunities, 6 months" in forecast["text"]
+    done = server.slack.wait_for("files.completeUploadExternal", timeout=20)
+    assert done.ok and done.args["channel_id"].startswith("D")
+    upload = server.slack.calls_to("file_upload")[-1]
+    assert upload.ok
+    refused = server.command("U0EMMA", "all", command="/pipeline").json()
+    assert "Only admins" in refused["text"]

@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
 
 from bot.ids import Action, Command
 from bot.listeners.errors import after_ack
 from bot.services import Services
 from bot.views import board as board_views
-from commands import pipeline
+from bot.views import forecast as forecast_views
+from commands import forecast, pipeline
 from commands.context import Actor
 from commands.errors import InvalidInput
+from commands.i18n import t
 
 
 def _page_value(value: str) -> tuple[int, int, str]:
@@ -21,6 +24,24 @@ def _page_value(value: str) -> tuple[int, int, str]:
     if not stage.isdigit() or not offset.isdigit():
         raise InvalidInput("opp.stage_invalid")
     return int(stage), int(offset), text
+
+
+CHART_WORDS = {"chart", "graph", "graphique", "graphe"}
+
+
+def send_chart(client: WebClient, actor: Actor, result: forecast.Forecast) -> None:
+    """The chart goes to the user's DM with the bot: a channel may not have the bot in it."""
+    from bot.charts import forecast_png  # matplotlib loads only when a chart is asked for
+
+    png = forecast_png(result, actor.lang)
+    channel = client.conversations_open(users=actor.user_id)["channel"]["id"]
+    client.files_upload_v2(
+        channel=channel,
+        content=png,
+        filename="forecast.png",
+        title=t(actor.lang, "forecast.chart_title"),
+        initial_comment=t(actor.lang, "forecast.chart_comment"),
+    )
 
 
 def register(app: App, services: Services) -> None:
@@ -43,6 +64,34 @@ def register(app: App, services: Services) -> None:
                 session=session, actor=actor, text=text, stage_id=stage_id, offset=offset
             )
         respond(**board_views.stage_page_message(result, actor.lang), replace_original=False)
+
+    @app.command(Command.FORECAST)
+    @guard
+    def forecast_command(
+        ack: Ack, command: dict[str, Any], client: WebClient, context: dict[str, Any]
+    ) -> None:
+        actor: Actor = context["actor"]
+        words = command.get("text", "").split()
+        chart = any(w.lower() in CHART_WORDS for w in words)
+        text = " ".join(w for w in words if w.lower() not in CHART_WORDS)
+        with db.reading() as session:
+            result = forecast.forecast(session=session, actor=actor, text=text)
+        ack(**forecast_views.forecast_message(result, actor.lang))
+        if chart:
+            send_chart(client, actor, result)
+
+    @app.action(Action.FORECAST_CHART)
+    @guard
+    def forecast_chart(
+        ack: Ack, action: dict[str, Any], client: WebClient, context: dict[str, Any]
+    ) -> None:
+        ack()
+        actor: Actor = context["actor"]
+        with db.reading() as session:
+            result = forecast.forecast(
+                session=session, actor=actor, text=str(action.get("value", ""))
+            )
+        send_chart(client, actor, result)
 
     @app.action(Action.BOARD_PAGE)
     @guard

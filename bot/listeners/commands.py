@@ -92,5 +92,5 @@ def register(app: App, services: Services) -> None:
         actor: Actor = context["actor"]
         ack(**opportunity.text_message(t(actor.lang, "coming_soon", command=command["command"])))
 
-    for name in (Command.FORECAST, Command.SALESBOT):
+    for name in (Command.SALESBOT,):
         app.command(name)(coming_soon)

@@ -110,13 +110,15 @@ def register(app: App, services: Services) -> None:
     def remove_stage_to(
         ack: Ack, action: dict[str, Any], respond: Respond, context: dict[str, Any]
     ) -> None:
-        ack()
         actor: Actor = context["actor"]
         stage_id, target_id = stage_ids(str(action.get("value", "")))
+        # The work (milliseconds) comes before the ack: a refusal raised after ack() races with
+        # Bolt's wait for it and can turn the click's answer into a 404.
         with db.transaction() as session:
             result = processes.remove_stage_to(
                 session=session, actor=actor, stage_id=stage_id, target_id=target_id
             )
+        ack()
         respond(**admin.result_message(result, actor.lang), replace_original=True)
 
     @app.view(Admin.SETTINGS)

@@ -43,4 +43,43 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Aucune opportunité en cours ici. `/opp nouvelle` pour en enregistrer une.",
         "en": "No open opportunities here. `/opp new` logs one.",
     },
+    "forecast.title": {
+        "fr": "Prévisions — {scope}, {months} mois",
+        "en": "Forecast — {scope}, {months} months",
+    },
+    "forecast.col_month": {"fr": "Mois", "en": "Month"},
+    "forecast.col_deals": {"fr": "Affaires", "en": "Deals"},
+    "forecast.col_total": {"fr": "Total", "en": "Total"},
+    "forecast.col_weighted": {"fr": "Pondéré", "en": "Weighted"},
+    "forecast.col_won": {"fr": "Gagné", "en": "Won"},
+    "forecast.col_target": {"fr": "Objectif", "en": "Target"},
+    "forecast.col_gap": {"fr": "Écart", "en": "Gap"},
+    "forecast.overdue": {
+        "fr": ":warning: *En retard* : {count} affaires en cours dont la date de signature est "
+        "passée — total {total}, pondéré {weighted}. Mettez leur date à jour ou clôturez-les.",
+        "en": ":warning: *Overdue*: {count} open deals whose close date has passed — total "
+        "{total}, weighted {weighted}. Update their date or close them.",
+    },
+    "forecast.weak_target": {
+        "fr": ":small_red_triangle_down: *{month}* : il manque {gap} pour atteindre l'objectif.",
+        "en": ":small_red_triangle_down: *{month}*: {gap} short of the target.",
+    },
+    "forecast.weak_average": {
+        "fr": ":small_red_triangle_down: *{month}* s'annonce difficile : bien en dessous de la "
+        "moyenne de la période ({average}). C'est le moment de lancer une action.",
+        "en": ":small_red_triangle_down: *{month}* looks hard: well under the period's average "
+        "({average}). Time to start a campaign.",
+    },
+    "forecast.legend": {
+        "fr": "Par date de signature prévue. Pondéré = montant × probabilité, arrondi par affaire. "
+        "Écart = objectif − (gagné + pondéré).",
+        "en": "By expected close date. Weighted = amount × probability, rounded per deal. "
+        "Gap = target − (won + weighted).",
+    },
+    "forecast.chart": {"fr": "Graphique", "en": "Chart"},
+    "forecast.chart_title": {"fr": "Prévisions par mois", "en": "Forecast by month"},
+    "forecast.chart_comment": {
+        "fr": "Prévisions en graphique : pondéré, total et objectif par mois.",
+        "en": "Forecast chart: weighted, total and target per month.",
+    },
 }

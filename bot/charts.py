@@ -1,0 +1,62 @@
+"""Charts as PNG, rendered headless with matplotlib (the Agg backend: no display needed)."""
+
+from __future__ import annotations
+
+import io
+import threading
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from bot import format as fmt
+from commands.forecast import Forecast
+from commands.i18n import t
+
+# pyplot keeps global state; Figure objects do not, but font caches are shared: one at a time.
+_LOCK = threading.Lock()
+
+
+def forecast_png(result: Forecast, lang: str) -> bytes:
+    """Weighted and total per month as bars, the target as a line, hard months marked."""
+    labels = [fmt.month(m.month, lang) for m in result.months]
+    total = [m.open.amount_minor / 100 for m in result.months]
+    expected = [m.expected_minor / 100 for m in result.months]
+    targets = [None if m.target_minor is None else m.target_minor / 100 for m in result.months]
+    with _LOCK:
+        figure = Figure(figsize=(9, 4.5), dpi=110)
+        axes = figure.subplots()
+        positions = range(len(labels))
+        axes.bar(positions, total, width=0.7, color="#c9d6ea", label=t(lang, "forecast.col_total"))
+        axes.bar(
+            positions,
+            expected,
+            width=0.45,
+            color="#1d4e89",
+            label=t(lang, "forecast.col_weighted") + " + " + t(lang, "forecast.col_won"),
+        )
+        if any(v is not None for v in targets):
+            axes.plot(
+                positions,
+                [v if v is not None else float("nan") for v in targets],
+                color="#d1495b",
+                marker="o",
+                label=t(lang, "forecast.col_target"),
+            )
+        for i, month in enumerate(result.months):
+            if month.month in result.weak:
+                axes.annotate("⚠", (i, expected[i]), ha="center", va="bottom", color="#d1495b")
+        axes.set_xticks(list(positions), labels, rotation=30, ha="right")
+        axes.yaxis.set_major_formatter(
+            FuncFormatter(lambda value, _: fmt.money(int(value * 100), result.currency, lang))
+        )
+        axes.set_title(t(lang, "forecast.chart_title"))
+        axes.legend(loc="upper right")
+        axes.grid(axis="y", alpha=0.3)
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png")
+    return buffer.getvalue()
