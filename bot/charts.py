@@ -54,7 +54,7 @@ def forecast_png(result: Forecast, lang: str) -> bytes:
             FuncFormatter(lambda value, _: fmt.money(int(value * 100), result.currency, lang))
         )
         axes.set_title(t(lang, "forecast.chart_title"))
-        axes.legend(loc="upper right")
+        axes.legend(loc="best", framealpha=0.9)
         axes.grid(axis="y", alpha=0.3)
         figure.tight_layout()
         buffer = io.BytesIO()

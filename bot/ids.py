@@ -28,6 +28,9 @@ class Action(enum.StrEnum):
     BOARD_PAGE = "board_page"
     BOARD_STAGE = "board_stage"
     FORECAST_CHART = "forecast_chart"
+    HOME_SCOPE = "home_scope"
+    HOME_PIPELINE = "home_pipeline"
+    HOME_FORECAST = "home_forecast"
 
 
 class Menu(enum.StrEnum):

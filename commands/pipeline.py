@@ -91,7 +91,7 @@ def board(*, session: Session, actor: Actor, text: str, deals_budget: int = 30) 
     n_stages = sum(len(stages) for stages in live) or 1
     # Spread the budget: the deals of an empty stage are not shown, so do not reserve them.
     busy = sum(1 for stages in live for s in stages if s.id in totals) or 1
-    per_stage = max(1, min(5, deals_budget // busy)) if n_stages else 1
+    per_stage = max(0, min(5, deals_budget // busy))
     for process, stages in zip(processes, live, strict=True):
         columns = []
         for stage in stages:
@@ -100,7 +100,7 @@ def board(*, session: Session, actor: Actor, text: str, deals_budget: int = 30) 
                 reports.stage_deals(
                     session=session, filters=filters, stage_id=stage.id, limit=per_stage
                 )
-                if stage_totals.count
+                if stage_totals.count and per_stage
                 else []
             )
             columns.append(

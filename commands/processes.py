@@ -241,6 +241,12 @@ def _take_process(
     raise NotFound("admin.process_unknown", name=_echo(args[0]), known=known)
 
 
+def _whole(text: str) -> list[str]:
+    """All the words as one name: `archive Grands comptes` needs no quotes."""
+    args = split_args(text)
+    return [" ".join(args)] if args else []
+
+
 def _active(process: SalesProcess) -> None:
     if process.archived_at is not None:
         raise InvalidInput("admin.process_is_archived", process=process.name)
@@ -348,7 +354,7 @@ def archive_process(*, session: Session, actor: Actor, text: str) -> ProcessChan
     """`process archive <name>`: no new deals in it; its deals and history are kept."""
     check_admin(actor)
     process, _ = _take_process(
-        session, actor, [" ".join(split_args(text))], rest=0, usage="admin.usage_process_archive"
+        session, actor, _whole(text), rest=0, usage="admin.usage_process_archive"
     )
     if process.archived_at is not None:
         raise InvalidInput("admin.process_is_archived", process=process.name)
@@ -368,7 +374,7 @@ def restore_process(*, session: Session, actor: Actor, text: str) -> ProcessChan
     """`process restore <name>`: an archived process takes new deals again."""
     check_admin(actor)
     process, _ = _take_process(
-        session, actor, [" ".join(split_args(text))], rest=0, usage="admin.usage_process_restore"
+        session, actor, _whole(text), rest=0, usage="admin.usage_process_restore"
     )
     if process.archived_at is None:
         raise InvalidInput("admin.process_not_archived", process=process.name)

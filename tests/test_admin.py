@@ -192,6 +192,8 @@ def test_at_most_ten_active_processes(session: Session, boss: Actor) -> None:
         ('process add Neuf stages "' + "y" * 200 + ':10"', "admin.name_too_long"),
         ("process add Neuf stages", "admin.stages_required"),
         ("process add", "admin.usage_process_add"),
+        ("process archive", "admin.usage_process_archive"),
+        ("process archive Inconnu", "admin.process_unknown"),
         ("process frobnicate x", "admin.unknown_process_verb"),
     ],
 )
@@ -357,6 +359,20 @@ def test_removing_a_stage_with_deals_asks_where_they_go(session: Session, boss: 
     # Soft-removed: the row stays for the history, out of every menu.
     assert needs.removed_at is not None
     assert "Besoins identifiés" not in stage_names(session)
+
+
+def test_unquoted_names_may_hold_the_word_for_to(session: Session, boss: Actor) -> None:
+    changed(session, boss, f'stage add "{DEFAULT}" "Envoi dans la semaine" 50')
+    rep = add_user(session, "U0REP")
+    number = deal_in(session, rep, stage_of(session, "Envoi dans la semaine"))
+    asked = say(session, boss, "stage remove Processus commercial Envoi dans la semaine")
+    assert isinstance(asked, NeedsDestination) and asked.stage.name == "Envoi dans la semaine"
+    done = changed(
+        session, boss, "étape supprimer Processus commercial Envoi dans la semaine dans 2"
+    )
+    assert done.params["target"] == "Rendez-vous planifié"
+    deal = queries.get_opportunity(session=session, team_id=TEAM, number=number)
+    assert deal is not None and deal.stage.name == "Rendez-vous planifié"
 
 
 def test_the_destination_buttons_are_checked(session: Session, boss: Actor) -> None:

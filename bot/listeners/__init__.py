@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import actions, board, cards, commands, errors, options, views
+from bot.listeners import actions, board, cards, commands, errors, home, options, views
 from bot.services import Services
 
 
@@ -14,5 +14,6 @@ def register_listeners(app: App, services: Services) -> None:
     actions.register(app, services)
     cards.register(app, services)
     board.register(app, services)
+    home.register(app, services)
     views.register(app, services)
     options.register(app, services)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot import format as fmt
+from bot.home import refresh_homes
 from bot.ids import Action, Block, Callback, Menu, parse_card_value
 from bot.listeners.errors import after_ack, error_text
 from bot.services import Services
@@ -94,6 +95,7 @@ def register(app: App, services: Services) -> None:
                 change = CHANGES[kind]
             card, note, outcome = run_change(actor, number, change, version)
             redraw(body, respond, actor, card, note)
+            refresh_homes(services, client, actor.team_id, (card.owner_id, actor.user_id))
             if kind == "won" and outcome is not None and outcome.changed:
                 announce(services, client, actor, card)
 
@@ -170,6 +172,7 @@ def register(app: App, services: Services) -> None:
 
         card, note, _ = run_change(actor, int(metadata["number"]), lose, metadata.get("version"))
         _send(client, metadata.get("response_url"), actor, card, note)
+        refresh_homes(services, client, actor.team_id, (card.owner_id, actor.user_id))
 
     @app.action(Action.MENU)
     @guard
@@ -228,6 +231,7 @@ def register(app: App, services: Services) -> None:
         else:
             raise InvalidInput("opp.ref_invalid", ref=choice[:40])
         redraw(body, respond, actor, card, note)
+        refresh_homes(services, client, actor.team_id, (card.owner_id, actor.user_id))
 
     @app.view(Callback.EDIT)
     @guard
@@ -267,6 +271,7 @@ def register(app: App, services: Services) -> None:
             return
         ack()
         _send(client, metadata.get("response_url"), actor, card, note)
+        refresh_homes(services, client, actor.team_id, (card.owner_id, actor.user_id))
 
 
 def outcome_text(actor: Actor, outcome: transitions.Outcome) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.home import refresh_homes
 from bot.ids import Command
 from bot.listeners.cards import announce, edited_note, outcome_text
 from bot.listeners.errors import after_ack
@@ -52,6 +53,7 @@ def register(app: App, services: Services) -> None:
             if isinstance(result, opp_new.Created):
                 note = t(lang, "opp.created", number=result.card.number)
                 ack(**opportunity.card_message(result.card, lang, actor.tz, note=note))
+                refresh_homes(services, client, actor.team_id, (actor.user_id,))
                 return
             ack()
             metadata = {
@@ -83,6 +85,8 @@ def register(app: App, services: Services) -> None:
             ack(**opportunity.card_message(card, lang, actor.tz, note=note))
             if routed.subcommand == "won" and outcome.changed:
                 announce(services, client, actor, card)
+            if outcome.changed:
+                refresh_homes(services, client, actor.team_id, (card.owner_id, actor.user_id))
         elif routed.subcommand == "account":
             with db.reading() as session:
                 account = opp_account.handle(session=session, actor=actor, text=routed.rest)

@@ -10,6 +10,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
+from bot.home import refresh_homes
 from bot.ids import Action, Block, Callback
 from bot.listeners.errors import after_ack, error_text
 from bot.services import Services
@@ -80,6 +81,7 @@ def register(app: App, services: Services) -> None:
         answer = opportunity.card_message(card, actor.lang, actor.tz, note=note)
         metadata = json.loads(view.get("private_metadata") or "{}")
         _deliver(client, metadata.get("response_url"), actor.user_id, answer)
+        refresh_homes(services, client, actor.team_id, (actor.user_id,))
 
 
 def _deliver(

@@ -82,4 +82,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Prévisions en graphique : pondéré, total et objectif par mois.",
         "en": "Forecast chart: weighted, total and target per month.",
     },
+    "home.title": {"fr": "salesbot — votre pipeline", "en": "salesbot — your pipeline"},
+    "home.new": {"fr": "Nouvelle opportunité", "en": "New opportunity"},
+    "home.pipeline": {"fr": "Pipeline", "en": "Pipeline"},
+    "home.forecast": {"fr": "Prévisions", "en": "Forecast"},
+    "home.me": {"fr": "Moi", "en": "Me"},
+    "home.team": {"fr": "Toute mon équipe", "en": "My whole team"},
+    "home.pick": {"fr": "Voir le pipeline de…", "en": "See the pipeline of…"},
+    "home.pipeline_of": {"fr": "Pipeline — {scope}", "en": "Pipeline — {scope}"},
+    "home.forecast_title": {"fr": "Les 3 prochains mois", "en": "The next 3 months"},
+    "home.attention": {
+        "fr": "À traiter : {count} affaires bloquées ou en retard",
+        "en": "Needs attention: {count} stuck or overdue deals",
+    },
+    "home.all_good": {
+        "fr": "Rien de bloqué ni en retard. Bravo !",
+        "en": "Nothing stuck or overdue. Well done!",
+    },
 }

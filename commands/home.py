@@ -1,0 +1,73 @@
+"""The App Home: my pipeline per stage, my next three months, and the deals that need me."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from commands import forecast as forecasting
+from commands import pipeline
+from commands.cards import Card, card_of
+from commands.context import Actor
+from commands.pipeline import filters_of
+from storage import queries, reports
+from storage.models import Role
+
+DEFAULT_STUCK_DAYS = 14  # until a stage has its own threshold
+ATTENTION = 12  # deals shown with their buttons: two blocks each, within the 100-block view
+
+
+@dataclass(frozen=True)
+class Home:
+    board: pipeline.Board
+    forecast: forecasting.Forecast
+    attention: tuple[Card, ...]  # stuck or overdue, most valuable first
+    attention_count: int
+    reps: tuple[tuple[str, str], ...]  # (user id, name) a manager may switch to
+    selected: str  # "" for me, "team", or a rep's id
+
+
+def stuck_threshold(days: int | None) -> int:
+    return days if days is not None else DEFAULT_STUCK_DAYS
+
+
+def home(*, session: Session, actor: Actor, selected: str = "") -> Home:
+    """`selected` is what a manager picked in the Home's selector; checked like /pipeline."""
+    text = "team" if selected == "team" else (f"<@{selected}>" if selected else "")
+    board = pipeline.board(session=session, actor=actor, text=text, deals_budget=0)
+    outlook = forecasting.forecast(session=session, actor=actor, text=f"{text} 3")
+    filters = filters_of(actor, board.scope)
+    thresholds = {
+        s.id: stuck_threshold(s.stuck_after_days)
+        for p in queries.all_processes(session=session, team_id=actor.team_id)
+        for s in p.stages
+    }
+    earliest = actor.now - timedelta(days=min(thresholds.values(), default=DEFAULT_STUCK_DAYS))
+    candidates = reports.stuck_deals(
+        session=session, filters=filters, entered_before=earliest, limit=500
+    )
+    stuck = [
+        d
+        for d in candidates
+        if (actor.now - d.stage_entered_at).days >= thresholds.get(d.stage_id, DEFAULT_STUCK_DAYS)
+    ]
+    late = reports.overdue_deals(session=session, filters=filters, today=actor.today, limit=500)
+    seen: dict[int, Card] = {}
+    for deal in [*stuck, *late]:
+        seen.setdefault(deal.number, card_of(deal, actor))
+    attention = sorted(seen.values(), key=lambda c: (-c.amount_minor, c.number))
+    reps: tuple[tuple[str, str], ...] = ()
+    if actor.role in (Role.MANAGER, Role.ADMIN):
+        team = queries.team_of(session=session, team_id=actor.team_id, manager_id=actor.user_id)
+        names = queries.member_names(session=session, team_id=actor.team_id, user_ids=team)
+        reps = tuple(sorted(((u, names.get(u) or u) for u in team), key=lambda r: r[1].lower()))
+    return Home(
+        board=board,
+        forecast=outlook,
+        attention=tuple(attention[:ATTENTION]),
+        attention_count=len(attention),
+        reps=reps,
+        selected=selected,
+    )
