@@ -88,7 +88,6 @@ def board(*, session: Session, actor: Actor, text: str, deals_budget: int = 30) 
         and (p.archived_at is None or any(s.id in totals for s in p.stages))
     ]
     live = [[s for s in p.stages if s.removed_at is None or s.id in totals] for p in processes]
-    n_stages = sum(len(stages) for stages in live) or 1
     # Spread the budget: the deals of an empty stage are not shown, so do not reserve them.
     busy = sum(1 for stages in live for s in stages if s.id in totals) or 1
     per_stage = max(0, min(5, deals_budget // busy))

@@ -7,82 +7,23 @@ other's processes. U0BOSS is a Slack admin, hence a bot admin; U0MARIE and U0EMM
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.blockkit_limits import message_problems, view_problems
 from bot.ids import Admin
-from bot.localslack import LocalSlack
 from bot.render_text import input_fields, state_value
-from tests.e2e_support import SECRET, TEAM, USERS, Reply, Server, _wait_for_address
+from tests.e2e_support import USERS, Reply, Server, running_server
 
 pytestmark = pytest.mark.e2e
-
-ROOT = Path(__file__).resolve().parents[1]
-# `salesbot http` with the /salesbot listeners registered first. Bolt runs the first listener
-# that matches, so this works whether or not bot/listeners/__init__.py wires them already.
-LAUNCH = """
-import sys
-import bot.listeners as listeners
-from bot.listeners import salesbot
-from bot.cli import main
-
-wired = listeners.register_listeners
-
-def register_listeners(app, services):
-    salesbot.register(app, services)
-    wired(app, services)
-
-listeners.register_listeners = register_listeners
-sys.exit(main(["http", "--host", "127.0.0.1", "--port", "0"]))
-"""
-
-
-@contextmanager
-def salesbot_server(database_url: str) -> Iterator[Server]:
-    slack = LocalSlack(users=USERS, team_id=TEAM).start()
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": "xoxb-e2e",
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": slack.api_url,
-        "DATABASE_URL": database_url,
-    }
-    env.pop("SLACK_APP_TOKEN", None)
-    process = subprocess.Popen(
-        [sys.executable, "-c", LAUNCH],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    server = Server(url=_wait_for_address(process), slack=slack, process=process, started_in=0)
-    while server.get("/healthz").status != 200:
-        time.sleep(0.02)
-    try:
-        yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        slack.stop()
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     path = tmp_path_factory.mktemp("admin_e2e") / "salesbot.db"
-    with salesbot_server(f"sqlite:///{path}") as running:
+    with running_server(f"sqlite:///{path}", users=USERS) as running:
         yield running
 
 

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import actions, board, cards, commands, errors, home, options, views
+from bot.listeners import (
+    actions,
+    board,
+    cards,
+    commands,
+    errors,
+    home,
+    options,
+    salesbot,
+    views,
+)
 from bot.services import Services
 
 
@@ -15,5 +25,6 @@ def register_listeners(app: App, services: Services) -> None:
     cards.register(app, services)
     board.register(app, services)
     home.register(app, services)
+    salesbot.register(app, services)
     views.register(app, services)
     options.register(app, services)

@@ -91,10 +91,3 @@ def register(app: App, services: Services) -> None:
             with db.reading() as session:
                 account = opp_account.handle(session=session, actor=actor, text=routed.rest)
             ack(**opportunity.account_view(account, lang))
-
-    def coming_soon(ack: Ack, command: dict[str, Any], context: dict[str, Any]) -> None:
-        actor: Actor = context["actor"]
-        ack(**opportunity.text_message(t(actor.lang, "coming_soon", command=command["command"])))
-
-    for name in (Command.SALESBOT,):
-        app.command(name)(coming_soon)
