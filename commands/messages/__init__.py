@@ -7,12 +7,12 @@ and use the same placeholders.
 
 from __future__ import annotations
 
-from commands.messages import admin, board, general, moves, opp, parsing
+from commands.messages import admin, board, general, moves, nudges, opp, parsing, stats
 
 LANGUAGES = ("fr", "en")
 
 CATALOG: dict[str, dict[str, str]] = {}
-for _module in (general, opp, moves, admin, board, parsing):
+for _module in (general, opp, moves, admin, board, nudges, stats, parsing):
     for _key, _texts in _module.MESSAGES.items():
         if _key in CATALOG:
             raise RuntimeError(f"duplicate message key {_key!r}")

@@ -1,0 +1,3 @@
+"""Catalog entries (see commands.messages)."""
+
+MESSAGES: dict[str, dict[str, str]] = {}
