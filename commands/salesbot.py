@@ -12,13 +12,14 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from commands import processes, roles
+from commands import processes, roles, targets
 from commands.context import Actor
 from commands.errors import DomainError, FormInvalid, InvalidInput
 from commands.parsing import clean_text
 from commands.permissions import check_admin
 from commands.processes import NeedsDestination, Overview, ProcessChanged
 from commands.roles import AnnounceChannel, LostReasons, RoleChanged, TeamChanged, TeamListing
+from commands.targets import TargetSet
 from storage import queries
 from storage.queries import name_key
 
@@ -26,6 +27,10 @@ from storage.queries import name_key
 SUBCOMMANDS: dict[str, str] = {
     "help": "help",
     "aide": "help",
+    "target": "target",
+    "targets": "target",
+    "objectif": "target",
+    "objectifs": "target",
     "?": "help",
     "h": "help",
     "settings": "settings",
@@ -131,6 +136,7 @@ Result = (
     | TeamListing
     | AnnounceChannel
     | LostReasons
+    | TargetSet
 )
 
 
@@ -165,8 +171,10 @@ def _verb(rest: str, verbs: dict[str, str], usage: str) -> tuple[str, str]:
 
 def run(*, session: Session, actor: Actor, routed: Routed) -> Result:
     """Do what `routed` says; `help` and `settings` are the listener's (no database work)."""
-    check_admin(actor)
     sub, rest = routed.subcommand, routed.rest
+    if sub == "target":  # managers set their team's targets too: checked inside
+        return targets.set_target(session=session, actor=actor, text=rest)
+    check_admin(actor)
     if sub == "processes":
         return processes.overview(session=session, actor=actor)
     if sub == "process":

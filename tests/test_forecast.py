@@ -13,7 +13,7 @@ from bot.render_text import render_blocks
 from bot.views.forecast import forecast_message
 from commands import forecast, opp_moves, opp_new
 from commands.context import Actor
-from commands.errors import InvalidInput
+from commands.errors import Forbidden, InvalidInput
 from storage import queries
 from storage.models import Role, Target
 from storage.reports import Totals
@@ -140,3 +140,29 @@ def test_won_counts_in_the_month_it_was_won(session: Session, rep: Actor) -> Non
     result = forecast.forecast(session=session, actor=later, text="")
     assert result.months[0].month == date(2026, 12, 1) and result.months[0].won_minor == 100_000
     assert NOW + timedelta(days=5) > later.now
+
+
+def test_targets_are_set_by_command_and_used(session: Session, rep: Actor) -> None:
+    from commands import targets
+
+    boss = add_user(session, "U0BOSS", role=Role.MANAGER)
+    member = queries.get_member(session=session, team_id=rep.team_id, user_id=rep.user_id)
+    assert member is not None
+    member.manager_id = "U0BOSS"
+    session.flush()
+    with pytest.raises(Forbidden):
+        targets.set_target(session=session, actor=rep, text="<@U0REP> 2026-12 20000")
+    with pytest.raises(Forbidden):
+        targets.set_target(session=session, actor=boss, text="all 2026-12 20000")
+    with pytest.raises(InvalidInput):
+        targets.set_target(session=session, actor=boss, text="<@U0REP> 2025-12 20000")
+    done = targets.set_target(session=session, actor=boss, text="<@U0REP|rep> 2026-12 20k")
+    assert done.amount_minor == 2_000_000
+    targets.set_target(session=session, actor=boss, text="<@U0REP> 12/2026 20 000 €")
+    result = forecast.forecast(session=session, actor=rep, text="")
+    assert result.months[1].target_minor == 2_000_000
+    removed = targets.set_target(session=session, actor=boss, text="<@U0REP> 2026-12 off")
+    assert removed.amount_minor is None
+    assert forecast.forecast(session=session, actor=rep, text="").months[1].target_minor is None
+    team = targets.set_target(session=session, actor=boss, text='equipe "mars 2027" 5000')
+    assert (team.scope, team.month) == ("team", date(2027, 3, 1))

@@ -26,6 +26,7 @@ from commands.i18n import t
 from commands.processes import NeedsDestination, Overview, ProcessChanged, ProcessView
 from commands.roles import AnnounceChannel, LostReasons, RoleChanged, TeamChanged, TeamListing
 from commands.salesbot import Result, SettingsApplied
+from commands.targets import TargetSet
 from storage.models import Role
 
 OPTION_TEXT_MAX = 75
@@ -250,6 +251,18 @@ def lost_reasons_message(result: LostReasons, lang: str) -> dict[str, Any]:
     return _message(blocks, note or title)
 
 
+def target_message(result: TargetSet, lang: str) -> dict[str, Any]:
+    who = {"rep": f"<@{result.subject}>", "team": t(lang, "board.of_team"),
+           "all": t(lang, "board.of_all")}[result.scope]  # fmt: skip
+    month = fmt.month(result.month, lang)
+    if result.amount_minor is None:
+        text = t(lang, "target.removed", who=who, month=month)
+    else:
+        amount = fmt.money(result.amount_minor, result.currency, lang)
+        text = t(lang, "target.set", who=who, month=month, amount=amount)
+    return _message([section(text)], text)
+
+
 def result_message(result: Result, lang: str) -> dict[str, Any]:
     """The answer to any `/salesbot` subcommand but help and settings."""
     if isinstance(result, Overview):
@@ -266,6 +279,8 @@ def result_message(result: Result, lang: str) -> dict[str, Any]:
         return team_listing_message(result, lang)
     if isinstance(result, AnnounceChannel):
         return announce_message(result, lang)
+    if isinstance(result, TargetSet):
+        return target_message(result, lang)
     return lost_reasons_message(result, lang)
 
 

@@ -21,6 +21,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "• `/salesbot équipe @manager [ajouter|retirer @commercial …]`\n"
         "• `/salesbot annonce #canal` (ou `annonce off`) : où annoncer les affaires gagnées\n"
         "• `/salesbot raisons [ajouter|retirer <raison>]` : les raisons de perte proposées\n"
+        "• `/salesbot objectif @commercial|equipe|tous 2027-03 20000` : objectif mensuel "
+        "(managers aussi, pour leur équipe)\n"
         "Mettez entre guillemets les noms qui ont des espaces ; une étape se désigne aussi "
         "par son numéro.",
         "en": "*salesbot settings* (admins)\n"
@@ -41,6 +43,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "• `/salesbot announce #channel` (or `announce off`): where won deals are announced\n"
         "• `/salesbot lost-reasons [add|remove <reason>]`: the reasons offered when a deal "
         "is lost\n"
+        "• `/salesbot target @rep|team|all 2027-03 20000`: a monthly target (managers too, "
+        "for their team)\n"
         "Quote names that contain spaces; a stage can also be given by its number.",
     },
     "admin.help_not_admin": {

@@ -99,4 +99,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Rien de bloqué ni en retard. Bravo !",
         "en": "Nothing stuck or overdue. Well done!",
     },
+    "target.usage": {
+        "fr": "Usage : `/salesbot objectif @commercial|equipe|tous 2027-03 20000` "
+        "(`off` pour retirer l'objectif).",
+        "en": "Usage: `/salesbot target @rep|team|all 2027-03 20000` (`off` removes it).",
+    },
+    "target.month_invalid": {
+        "fr": "« {text} » n'est pas un mois à venir (écrivez-le 2027-03).",
+        "en": "“{text}” is not an upcoming month (write it 2027-03).",
+    },
+    "target.forbidden": {
+        "fr": "Vous ne pouvez fixer des objectifs que pour votre équipe (managers) ou pour "
+        "tous (administrateurs).",
+        "en": "You can only set targets for your team (managers) or for everyone (admins).",
+    },
+    "target.set": {
+        "fr": "Objectif de {who} pour {month} : {amount}.",
+        "en": "Target for {who} in {month}: {amount}.",
+    },
+    "target.removed": {
+        "fr": "Objectif de {who} pour {month} retiré.",
+        "en": "Target for {who} in {month} removed.",
+    },
 }

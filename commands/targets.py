@@ -1,0 +1,102 @@
+"""`/salesbot target @rep|team|all 2027-03 20000`: monthly signing targets for the forecast."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from commands.context import Actor
+from commands.errors import Forbidden, InvalidInput
+from commands.parsing import parse_amount, parse_close_date, parse_user_mention, split_args
+from commands.permissions import may_act_for
+from storage import queries
+from storage.models import Role, Target
+
+MONTH = re.compile(r"^(\d{4})-(\d{1,2})$|^(\d{1,2})/(\d{4})$")
+CLEAR = {"off", "0", "aucun", "none", "-"}
+
+
+@dataclass(frozen=True)
+class TargetSet:
+    scope: str  # "rep", "team" or "all"
+    subject: str
+    month: date
+    amount_minor: int | None  # None: the target was removed
+    currency: str
+
+
+def _month(text: str, today: date) -> date:
+    found = MONTH.match(text.strip())
+    if found:
+        year = int(found.group(1) or found.group(4))
+        month = int(found.group(2) or found.group(3))
+        if not 1 <= month <= 12:
+            raise InvalidInput("target.month_invalid", text=text[:20])
+        first = date(year, month, 1)
+    else:
+        first = parse_close_date(text, today=today).replace(day=1)
+    if first < today.replace(day=1) or first.year > today.year + 5:
+        raise InvalidInput("target.month_invalid", text=text[:20])
+    return first
+
+
+def set_target(*, session: Session, actor: Actor, text: str) -> TargetSet:
+    args = split_args(text)
+    if len(args) < 3:
+        raise InvalidInput("target.usage")
+    who, month_text, amount_text = args[0], " ".join(args[1:-1]), args[-1]
+    mention = parse_user_mention(who)
+    word = queries.name_key(who)
+    if mention is not None:
+        scope, subject = "rep", mention
+        # Targets are set for people, not by them: a manager for their reps, or an admin.
+        if actor.role == Role.REP or not may_act_for(
+            session=session, actor=actor, owner_id=mention
+        ):
+            raise Forbidden("target.forbidden")
+    elif word in ("team", "equipe"):
+        scope, subject = "team", actor.user_id
+        if actor.role == Role.REP:
+            raise Forbidden("target.forbidden")
+    elif word in ("all", "tous", "entreprise", "company"):
+        scope, subject = "all", ""
+        if actor.role != Role.ADMIN:
+            raise Forbidden("target.forbidden")
+    else:
+        raise InvalidInput("target.usage")
+    month = _month(month_text, actor.today)
+    workspace = queries.get_workspace(session=session, team_id=actor.team_id)
+    currency = workspace.currency if workspace else "EUR"
+    existing = session.scalars(
+        select(Target).where(
+            Target.team_id == actor.team_id,
+            Target.scope == scope,
+            Target.subject == subject,
+            Target.month == month,
+        )
+    ).one_or_none()
+    if queries.name_key(amount_text) in CLEAR:
+        if existing is not None:
+            session.delete(existing)
+        return TargetSet(scope, subject, month, None, currency)
+    amount = parse_amount(amount_text).minor
+    if existing is None:
+        session.add(
+            Target(
+                team_id=actor.team_id,
+                scope=scope,
+                subject=subject,
+                month=month,
+                amount_minor=amount,
+                set_by=actor.user_id,
+                set_at=actor.now,
+            )
+        )
+    else:
+        existing.amount_minor, existing.set_by, existing.set_at = amount, actor.user_id, actor.now
+    session.flush()
+    return TargetSet(scope, subject, month, amount, currency)
