@@ -48,7 +48,8 @@ def set_target(*, session: Session, actor: Actor, text: str) -> TargetSet:
     args = split_args(text)
     if len(args) < 3:
         raise InvalidInput("target.usage")
-    who, month_text, amount_text = args[0], " ".join(args[1:-1]), args[-1]
+    # The month is one token (2027-03, 03/2027, or quoted: "mars 2027"); the amount the rest.
+    who, month_text, amount_text = args[0], args[1], " ".join(args[2:])
     mention = parse_user_mention(who)
     word = queries.name_key(who)
     if mention is not None:
