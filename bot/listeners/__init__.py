@@ -11,8 +11,10 @@ from bot.listeners import (
     commands,
     errors,
     home,
+    nudges,
     options,
     salesbot,
+    stats,
     views,
 )
 from bot.services import Services
@@ -26,5 +28,7 @@ def register_listeners(app: App, services: Services) -> None:
     board.register(app, services)
     home.register(app, services)
     salesbot.register(app, services)
+    nudges.register(app, services)
+    stats.register(app, services)
     views.register(app, services)
     options.register(app, services)
