@@ -127,7 +127,7 @@ def tmp_sqlite(tmp_path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def console_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, str]]:
+def console_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, str, Any]]:
     """The real Bolt app wired to a LocalSlack, on a demo SQLite database (as the console)."""
     from bot.console import start_console
     from bot.settings import Settings
@@ -135,6 +135,6 @@ def console_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any,
     path = tmp_path_factory.mktemp("console") / "salesbot.db"
     settings = Settings.load(env={"DATABASE_URL": f"sqlite:///{path}"}, dotenv=Path("/nonexistent"))
     app, slack, secret, db = start_console(settings, demo=True)
-    yield app, secret
+    yield app, secret, slack
     slack.stop()
     db.dispose()

@@ -39,9 +39,9 @@ def test_interactivity_and_options_are_enabled(manifest: dict[str, Any]) -> None
 
 
 def test_every_manifest_command_and_action_has_a_listener(
-    manifest: dict[str, Any], console_app: tuple[App, str]
+    manifest: dict[str, Any], console_app: tuple[App, str, Any]
 ) -> None:
-    app, secret = console_app
+    app, secret, slack = console_app
 
     def dispatch(body: str) -> int:
         headers: dict[str, Any] = {
@@ -56,7 +56,7 @@ def test_every_manifest_command_and_action_has_a_listener(
             user_id="U0MARIE",
             command=entry["command"],
             text="help",
-            response_url="http://127.0.0.1:9/unused",
+            response_url=slack.response_url("manifest"),
         )
         assert dispatch(body) == 200, entry["command"]
     # Bolt answers 404 to what no listener matches.
@@ -65,13 +65,13 @@ def test_every_manifest_command_and_action_has_a_listener(
             team_id="T0DEMO",
             user_id="U0MARIE",
             action={"action_id": action, "block_id": "b", "type": "button", "value": "1"},
-            response_url="http://127.0.0.1:9/unused",
+            response_url=slack.response_url("manifest"),
         )
         assert dispatch(interaction_body(payload)) == 200, action
     unknown = block_actions_payload(
         team_id="T0DEMO",
         user_id="U0MARIE",
         action={"action_id": "nobody_listens", "block_id": "b", "type": "button", "value": "1"},
-        response_url="http://127.0.0.1:9/unused",
+        response_url=slack.response_url("manifest"),
     )
     assert dispatch(interaction_body(unknown)) == 404
