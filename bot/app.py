@@ -9,7 +9,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.listeners import register_listeners
-from bot.middleware import actor_middleware
+from bot.middleware import SeenEvents, actor_middleware, retry_middleware
 from bot.services import Services
 
 
@@ -26,6 +26,7 @@ def create_app(services: Services, *, token: str, signing_secret: str | None) ->
         listener_executor=ThreadPoolExecutor(max_workers=16, thread_name_prefix="listener"),
         logger=logging.getLogger("salesbot.bolt"),
     )
+    app.use(retry_middleware(SeenEvents()))
     app.use(actor_middleware(services))
     register_listeners(app, services)
     return app

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from slack_bolt import BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -97,3 +99,33 @@ def _slack_profile(client: WebClient, user_id: str) -> dict[str, Any] | None:
         return None
     user = response.get("user") or {}
     return user if isinstance(user, dict) else None
+
+
+class SeenEvents:
+    """Event ids already handled, so Slack's retries of an event run it once (bounded memory)."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self.size = size
+        self._seen: dict[str, None] = {}
+        self._lock = threading.Lock()
+
+    def first_time(self, event_id: str) -> bool:
+        with self._lock:
+            if event_id in self._seen:
+                return False
+            self._seen[event_id] = None
+            if len(self._seen) > self.size:
+                self._seen.pop(next(iter(self._seen)))
+            return True
+
+
+def retry_middleware(seen: SeenEvents) -> Callable[..., Any]:
+    """Bolt does not de-duplicate Events API retries (X-Slack-Retry-Num); this does."""
+
+    def skip_retries(body: dict[str, Any], next: Callable[[], Any]) -> Any:
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id and not seen.first_time(str(event_id)):
+            return BoltResponse(status=200, body="")
+        return next()
+
+    return skip_retries

@@ -228,3 +228,49 @@ def test_pipeline_and_forecast_with_chart(server: Server) -> None:
     assert upload.ok
     refused = server.command("U0EMMA", "all", command="/pipeline").json()
     assert "Only admins" in refused["text"]
+
+
+def _event(server: Server, user: str, event_id: str, retry: int | None = None) -> int:
+    body = json.dumps({
+        "token": "x", "team_id": TEAM, "api_app_id": "A0SALESBOT", "type": "event_callback",
+        "event_id": event_id, "event_time": 1, "authorizations": [],
+        "event": {"type": "app_home_opened", "user": user, "channel": "D0X", "tab": "home"},
+    })  # fmt: skip
+    from bot.slackreq import signed_headers
+    from tests.e2e_support import SECRET
+
+    headers = {"Content-Type": "application/json", **signed_headers(SECRET, body)}
+    if retry is not None:
+        headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+    import urllib.request
+
+    request = urllib.request.Request(
+        server.url + "/slack/events", data=body.encode(), headers=headers, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return int(response.status)
+
+
+def test_opening_the_home_publishes_it_once_even_when_slack_retries(server: Server) -> None:
+    server.slack.clear()
+    _new_card(server, "U0BOSS")
+    server.slack.wait_for("views.publish")  # the refresh after creating it
+    server.slack.clear()
+    assert _event(server, "U0BOSS", "Ev0HOME1") == 200
+    home = server.slack.wait_for("views.publish")
+    assert home.ok and home.args["user_id"] == "U0BOSS"
+    assert not view_problems(home.args["view"])
+    assert _event(server, "U0BOSS", "Ev0HOME1", retry=1) == 200
+    import time
+
+    time.sleep(0.5)
+    assert len(server.slack.calls_to("views.publish")) == 1
+
+
+def test_a_click_republishes_the_owners_home(server: Server) -> None:
+    card = _new_card(server)
+    server.slack.clear()
+    _click(server, "U0MARIE", card, "opp_advance")
+    published = server.slack.wait_for("views.publish", lambda c: c.args["user_id"] == "U0MARIE")
+    assert published.ok
+    assert "Rendez-vous planifié" in json.dumps(published.args["view"], ensure_ascii=False)
