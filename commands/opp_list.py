@@ -10,7 +10,7 @@ from commands.cards import Card, card_of
 from commands.context import Actor
 from commands.errors import Forbidden, InvalidInput
 from commands.parsing import parse_user_mention, split_args
-from storage import queries
+from storage import queries, reports
 from storage.models import Role
 
 # What one message can carry (Slack's 50-block cap, two blocks a deal plus framing).
@@ -51,14 +51,19 @@ def handle(*, session: Session, actor: Actor, text: str) -> OpportunityList:
         raise Forbidden("opp.list_forbidden", user=owner_id)
     workspace = queries.get_workspace(session=session, team_id=actor.team_id)
     assert workspace is not None  # the middleware creates it on first contact
-    deals = queries.open_opportunities(session=session, team_id=actor.team_id, owner_id=owner_id)
-    cards = [card_of(o, actor) for o in deals]
+    # Totals in SQL, and only the deals the message can show: a rep may have hundreds.
+    by_stage = reports.board(
+        session=session, filters=reports.Filters(team_id=actor.team_id, owners=[owner_id])
+    )
+    deals = queries.open_opportunities(
+        session=session, team_id=actor.team_id, owner_id=owner_id, limit=LIST_LIMIT
+    )
     return OpportunityList(
         owner_id=owner_id,
         own=owner_id == actor.user_id,
-        cards=tuple(cards[:LIST_LIMIT]),
-        total_count=len(cards),
-        total_minor=sum(c.amount_minor for c in cards),
-        weighted_minor=sum(c.weighted_minor for c in cards),
+        cards=tuple(card_of(o, actor) for o in deals),
+        total_count=sum(t.count for t in by_stage.values()),
+        total_minor=sum(t.amount_minor for t in by_stage.values()),
+        weighted_minor=sum(t.weighted_minor for t in by_stage.values()),
         currency=workspace.currency,
     )
