@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
@@ -27,6 +27,7 @@ def _whole_pattern(locale: str) -> str:
     return pattern.replace(".00", "")
 
 
+@lru_cache(maxsize=65_536)  # Babel parses its pattern on every call; boards repeat amounts
 def money(minor: int, currency: str, lang: str) -> str:
     """An exact amount in the reader's locale; cents only when there are some."""
     locale = locale_of(lang)

@@ -91,17 +91,13 @@ def board(*, session: Session, actor: Actor, text: str, deals_budget: int = 30) 
     # Spread the budget: the deals of an empty stage are not shown, so do not reserve them.
     busy = sum(1 for stages in live for s in stages if s.id in totals) or 1
     per_stage = max(0, min(5, deals_budget // busy))
+    busy_ids = [s.id for stages in live for s in stages if s.id in totals]
+    top = reports.top_deals(session=session, filters=filters, stage_ids=busy_ids, limit=per_stage)
     for process, stages in zip(processes, live, strict=True):
         columns = []
         for stage in stages:
             stage_totals = totals.get(stage.id, Totals())
-            deals = (
-                reports.stage_deals(
-                    session=session, filters=filters, stage_id=stage.id, limit=per_stage
-                )
-                if stage_totals.count and per_stage
-                else []
-            )
+            deals = top.get(stage.id, [])
             columns.append(
                 Column(
                     stage=StageInfo(stage.id, stage.name, stage.position, stage.probability),

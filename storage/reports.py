@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from storage.models import Opportunity, Stage, Status, Target
@@ -70,9 +70,8 @@ def _totals(query: Any, session: Session) -> Totals:
     return Totals(int(count or 0), int(amount or 0), int(weight or 0))
 
 
-def board(*, session: Session, filters: Filters) -> dict[int, Totals]:
-    """Open deals per stage: count, total and weighted total."""
-    query = (
+def board_query(filters: Filters) -> Select[int, int, int, int]:
+    return (
         select(
             Opportunity.stage_id,
             func.count(),
@@ -83,6 +82,11 @@ def board(*, session: Session, filters: Filters) -> dict[int, Totals]:
         .where(*_where(filters))
         .group_by(Opportunity.stage_id)
     )
+
+
+def board(*, session: Session, filters: Filters) -> dict[int, Totals]:
+    """Open deals per stage: count, total and weighted total."""
+    query = board_query(filters)
     return {
         stage_id: Totals(int(count), int(amount or 0), int(weight or 0))
         for stage_id, count, amount, weight in session.execute(query)
@@ -105,6 +109,40 @@ def stage_deals(
     )
 
 
+def top_deals(
+    *, session: Session, filters: Filters, stage_ids: Sequence[int], limit: int
+) -> dict[int, list[Opportunity]]:
+    """Each stage's `limit` most valuable open deals, in as few queries as the scope allows.
+
+    For some owners, one query ranks their deals per stage (a window function over a few
+    hundred rows); for the whole company, one query per stage walks the board index backwards
+    (ranking 700,000 rows would cost more than a handful of indexed LIMIT queries).
+    """
+    if limit <= 0 or not stage_ids:
+        return {}
+    order = (Opportunity.amount_minor.desc(), Opportunity.number)
+    found: dict[int, list[Opportunity]] = {stage_id: [] for stage_id in stage_ids}
+    if filters.owners is None:
+        for stage_id in stage_ids:
+            found[stage_id] = stage_deals(
+                session=session, filters=filters, stage_id=stage_id, limit=limit
+            )
+        return found
+    rank = func.row_number().over(partition_by=Opportunity.stage_id, order_by=order)
+    ranked = (
+        select(Opportunity.id.label("id"), rank.label("rank"))
+        .join(Stage, Stage.id == Opportunity.stage_id)
+        .where(*_where(filters), Opportunity.stage_id.in_(list(stage_ids)))
+        .subquery()
+    )
+    chosen = select(ranked.c.id).where(ranked.c.rank <= limit)
+    for deal in session.scalars(
+        select(Opportunity).where(Opportunity.id.in_(chosen)).order_by(*order)
+    ):
+        found[deal.stage_id].append(deal)
+    return found
+
+
 def month_key(session: Session, column: Any) -> ColumnElement[str]:
     """'YYYY-MM' of a date or timestamp column, on SQLite (text) and PostgreSQL."""
     if session.get_bind().dialect.name == "sqlite":
@@ -112,15 +150,21 @@ def month_key(session: Session, column: Any) -> ColumnElement[str]:
     return func.to_char(column, "YYYY-MM")
 
 
-def forecast(*, session: Session, filters: Filters, start: date, end: date) -> dict[str, Totals]:
-    """Open deals by expected signing month ('YYYY-MM'), for close dates in [start, end)."""
+def forecast_query(
+    session: Session, filters: Filters, start: date, end: date
+) -> Select[str, int, int, int]:
     month = month_key(session, Opportunity.close_date)
-    query = (
+    return (
         select(month, func.count(), func.sum(Opportunity.amount_minor), func.sum(weighted()))
         .join(Stage, Stage.id == Opportunity.stage_id)
         .where(*_where(filters), Opportunity.close_date >= start, Opportunity.close_date < end)
         .group_by(month)
     )
+
+
+def forecast(*, session: Session, filters: Filters, start: date, end: date) -> dict[str, Totals]:
+    """Open deals by expected signing month ('YYYY-MM'), for close dates in [start, end)."""
+    query = forecast_query(session, filters, start, end)
     return {
         str(key): Totals(int(count), int(amount or 0), int(weight or 0))
         for key, count, amount, weight in session.execute(query)
