@@ -39,25 +39,15 @@ def home(*, session: Session, actor: Actor, selected: str = "") -> Home:
     board = pipeline.board(session=session, actor=actor, text=text, deals_budget=0)
     outlook = forecasting.forecast(session=session, actor=actor, text=f"{text} 3")
     filters = filters_of(actor, board.scope)
-    thresholds = {
-        s.id: stuck_threshold(s.stuck_after_days)
+    cutoffs = {
+        s.id: actor.now - timedelta(days=stuck_threshold(s.stuck_after_days))
         for p in queries.all_processes(session=session, team_id=actor.team_id)
         for s in p.stages
     }
-    earliest = actor.now - timedelta(days=min(thresholds.values(), default=DEFAULT_STUCK_DAYS))
-    candidates = reports.stuck_deals(
-        session=session, filters=filters, entered_before=earliest, limit=500
+    count, deals = reports.attention(
+        session=session, filters=filters, today=actor.today, stuck_before=cutoffs, limit=ATTENTION
     )
-    stuck = [
-        d
-        for d in candidates
-        if (actor.now - d.stage_entered_at).days >= thresholds.get(d.stage_id, DEFAULT_STUCK_DAYS)
-    ]
-    late = reports.overdue_deals(session=session, filters=filters, today=actor.today, limit=500)
-    seen: dict[int, Card] = {}
-    for deal in [*stuck, *late]:
-        seen.setdefault(deal.number, card_of(deal, actor))
-    attention = sorted(seen.values(), key=lambda c: (-c.amount_minor, c.number))
+    attention = [card_of(d, actor) for d in deals]
     reps: tuple[tuple[str, str], ...] = ()
     if actor.role in (Role.MANAGER, Role.ADMIN):
         team = queries.team_of(session=session, team_id=actor.team_id, manager_id=actor.user_id)
@@ -66,8 +56,8 @@ def home(*, session: Session, actor: Actor, selected: str = "") -> Home:
     return Home(
         board=board,
         forecast=outlook,
-        attention=tuple(attention[:ATTENTION]),
-        attention_count=len(attention),
+        attention=tuple(attention),
+        attention_count=count,
         reps=reps,
         selected=selected,
     )
