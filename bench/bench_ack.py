@@ -41,14 +41,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from seed import SeedPlan, SeedReport, rep_ids, seed
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot import format as fmt
 from bot.localslack import LocalSlack
 from bot.slackreq import command_body, signed_headers
 from commands.i18n import t
 from storage.db import Database
-from storage.models import Account, Opportunity, Status
+from storage.models import Account, Opportunity, Stage, Status
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -59,6 +59,8 @@ PG_ADMIN_URL = os.environ.get(
 COMMANDS = ("new", "list", "show")
 ACK_TARGET_MS = 100.0  # p99; Slack itself gives up after 3 s
 START_TARGET_S = 3.0
+# This run keeps about one core busy (client + server); above that, something else competes.
+BUSY_LOAD = 1.5
 _COUNT = re.compile(r"(\d+) opportunit")
 
 
@@ -232,6 +234,10 @@ class Workload:
     reps: dict[str, list[Rep]]
     warmup_reps: list[Rep]
     open_counts: dict[str, int]
+    # A rep's open (total, weighted) in minor units, summed here card by card in Python: the
+    # bot's own rule (amount × probability, rounded half up per deal), whatever SQL it uses.
+    open_totals: dict[str, tuple[int, int]]
+    currency: str
     deals: dict[int, tuple[str, str]]  # number -> (account, title)
     last_number: int
 
@@ -274,15 +280,23 @@ def plan_workload(
     warmup = [rep(u) for u in ids[len(COMMANDS) * per_command : needed]]
     team = report.plan.team_id
     numbers = rng.sample(range(report.first_number, report.last_number + 1), k=requests + 20)
+    open_counts: dict[str, int] = {}
+    open_totals: dict[str, tuple[int, int]] = {}
     with db.reading() as session:
-        open_counts = {
-            owner: int(count)
-            for owner, count in session.execute(
-                select(Opportunity.owner_id, func.count())
-                .where(Opportunity.team_id == team, Opportunity.status == Status.OPEN)
-                .group_by(Opportunity.owner_id)
+        for owner, amount, override, stage_probability in session.execute(
+            select(
+                Opportunity.owner_id,
+                Opportunity.amount_minor,
+                Opportunity.probability_override,
+                Stage.probability,
             )
-        }
+            .join(Stage, Stage.id == Opportunity.stage_id)
+            .where(Opportunity.team_id == team, Opportunity.status == Status.OPEN)
+        ):
+            probability = stage_probability if override is None else override
+            total, weighted = open_totals.get(owner, (0, 0))
+            open_totals[owner] = (total + amount, weighted + (amount * probability + 50) // 100)
+            open_counts[owner] = open_counts.get(owner, 0) + 1
         deals = {
             int(number): (str(account), str(title))
             for number, account, title in session.execute(
@@ -291,7 +305,9 @@ def plan_workload(
                 .where(Opportunity.team_id == team, Opportunity.number.in_(numbers))
             )
         }
-    return Workload(reps, warmup, open_counts, deals, report.last_number)
+    return Workload(
+        reps, warmup, open_counts, open_totals, report.plan.currency, deals, report.last_number
+    )
 
 
 class Requests:
@@ -302,6 +318,7 @@ class Requests:
         self.rng = rng
         self.next_number = workload.last_number + 1
         self.open_counts = dict(workload.open_counts)  # a rep's own `/opp new` adds to it
+        self.changed: set[str] = set()
         self.show_numbers = list(workload.deals)
         rng.shuffle(self.show_numbers)
         self.serial = 0
@@ -322,6 +339,7 @@ class Requests:
             if account not in text or title not in text:
                 return f"card lacks {account!r} / {title!r}"
             self.open_counts[rep.user_id] = self.open_counts.get(rep.user_id, 0) + 1
+            self.changed.add(rep.user_id)  # totals no longer as seeded
             return None
 
         return f"new {account} {amount} {title} close {when}", check
@@ -329,6 +347,17 @@ class Requests:
     def list(self, rep: Rep) -> tuple[str, Check]:
         title = t(rep.lang, "list.title_own")
         count = self.open_counts.get(rep.user_id, 0)
+        totals: str | None = None
+        if rep.user_id not in self.changed:
+            total, weighted = self.workload.open_totals.get(rep.user_id, (0, 0))
+            currency = self.workload.currency
+            totals = t(
+                rep.lang,
+                "list.totals",
+                count=count,
+                total=fmt.money(total, currency, rep.lang),
+                weighted=fmt.money(weighted, currency, rep.lang),
+            )
 
         def check(answer: dict[str, Any]) -> str | None:
             text = _text_of(answer)
@@ -337,6 +366,8 @@ class Requests:
             found = _COUNT.search(str(answer.get("text", "")))
             if found is None or int(found.group(1)) != count:
                 return f"expected {count} open deals, got {found and found.group(1)!r}"
+            if totals is not None and totals not in str(answer.get("text", "")):
+                return f"expected {totals!r} in {answer.get('text')!r}"
             return None
 
         return "list", check
@@ -578,6 +609,7 @@ def run_engine(engine: str, args: argparse.Namespace) -> EngineResult:
                     )
                 finally:
                     server.stop()
+                info["load_average_after"] = os.getloadavg()
                 troubles += server.troubles
                 users_info_calls = len(slack.calls_to("users.info"))
     finally:
@@ -601,6 +633,10 @@ def run_engine(engine: str, args: argparse.Namespace) -> EngineResult:
     print(f"  warm-up failures: {len(warm_failures)}", flush=True)
     for example in warm_failures[:5]:
         print(f"    ! {example}", flush=True)
+    before, after = info["load_average"][0], info["load_average_after"][0]
+    print(f"  load average (1 min) before {before:.2f}, after {after:.2f}", flush=True)
+    if after > BUSY_LOAD:
+        print("  ! other processes were busy during the run: the latencies are pessimistic")
     if users_info_calls != asked:
         print("  ! users.info was not called once per rep: the profile path is not measured")
     for line in troubles[:10]:
