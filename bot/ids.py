@@ -112,3 +112,43 @@ class Admin(enum.StrEnum):
     # Message blocks.
     STAGE_TARGETS = "admin_stage_targets"
     OVERVIEW_ACTIONS = "admin_overview_actions"
+
+
+class Nudge(enum.StrEnum):
+    """Nudge, follow-up and digest messages: their own controls, next to the card's buttons.
+
+    Their blocks are tagged "nudge:<number>:…" (never "opp:…"), so redrawing a card in place
+    keeps them. A date picker has no value: the deal's number is in the block id.
+    """
+
+    CLOSE_DATE = "nudge_close_date"  # a new expected close date
+    SNOOZE = "nudge_snooze"  # 3 / 7 / 14 days; option value "<days>:<number>"
+    SNOOZE_UNTIL = "nudge_snooze_until"  # until a picked date
+    FOLLOWUP_DONE = "followup_done"  # value: the follow-up's id
+
+
+def nudge_block(number: int, part: str) -> str:
+    return f"nudge:{number}:{part}"
+
+
+def parse_nudge_block(block_id: str) -> int:
+    """The deal's number in a "nudge:<number>:…" block id."""
+    prefix, _, rest = block_id.partition(":")
+    number, _, _ = rest.partition(":")
+    if prefix != "nudge" or not number.isdigit():
+        raise InvalidInput("opp.ref_invalid", ref=block_id[:40])
+    return int(number)
+
+
+def followup_block(followup_id: int) -> str:
+    return f"followup:{followup_id}"
+
+
+class Stats(enum.StrEnum):
+    """`/pipeline stats` buttons; their value is the text typed after `stats` (to ask again).
+
+    PROCESS is a prefix: one button per other process, `stats_process:<n>`.
+    """
+
+    CHART = "stats_chart"
+    PROCESS = "stats_process"

@@ -90,6 +90,7 @@ class _Fault:
     retry_after: int | None
     error: str
     remaining: int
+    effect: bool = False  # the call still takes effect (a post lands), only the answer fails
 
 
 class _ApiError(Exception):
@@ -116,6 +117,7 @@ class LocalSlack:
         *,
         channels: Mapping[str, Mapping[str, Any]] | None = None,
         post_rate_per_channel: float | None = None,
+        post_latency: float = 0.0,
     ) -> None:
         self.team_id = team_id
         self.users: dict[str, dict[str, Any]] = {
@@ -124,6 +126,9 @@ class LocalSlack:
         self._known_users = users is not None
         self._channels = {cid: dict(info) for cid, info in (channels or {}).items()}
         self._post_rate = post_rate_per_channel
+        # Seconds between storing a posted message and answering: a slow network, or a
+        # client killed after Slack took its message but before it heard back.
+        self.post_latency = post_latency
         self._cond = threading.Condition(threading.RLock())
         self._calls: list[ApiCall] = []
         self._faults: dict[str, list[_Fault]] = {}
@@ -143,6 +148,7 @@ class LocalSlack:
             "users.lookupByEmail": self._users_lookup_by_email,
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
+            "conversations.history": self._conversations_history,
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
@@ -280,13 +286,30 @@ class LocalSlack:
         retry_after: int | None = 1,
         error: str = "ratelimited",
         count: int = 1,
+        effect: bool = False,
     ) -> None:
         """Make the next `count` calls to `method` fail (status 200 gives a plain API error).
 
-        `method` may also be "response_url" or "file_upload".
+        `method` may also be "response_url" or "file_upload". With `effect`, the call still
+        does its work (a message is posted) and only its answer is the failure, like a 5xx or
+        a timeout after Slack took the message.
         """
         with self._cond:
-            self._faults.setdefault(method, []).append(_Fault(status, retry_after, error, count))
+            fault = _Fault(status, retry_after, error, count, effect)
+            self._faults.setdefault(method, []).append(fault)
+
+    def pending_faults(self, method: str) -> int:
+        """How many calls to `method` are still to fail."""
+        with self._cond:
+            return sum(fault.remaining for fault in self._faults.get(method, []))
+
+    def messages_in(self, channel: str) -> list[dict[str, Any]]:
+        """The messages a channel holds now (posted, updated, deleted as Slack would), oldest
+        first; a user id means the DM with that user."""
+        with self._cond:
+            wanted = "D" + channel[1:] if channel[:1] in ("U", "W") else channel
+            found = [m for (c, _), m in self._messages.items() if c == wanted]
+        return sorted(copy.deepcopy(found), key=lambda m: float(m["ts"]))
 
     # ---- HTTP entry points (called from the server threads)
 
@@ -310,9 +333,15 @@ class LocalSlack:
         if authorization and authorization.startswith("Bearer "):
             token = authorization.removeprefix("Bearer ")
         with self._cond:
-            reply = self._fault_reply(method) or self._api_reply(method, args, token)
+            fault = self._next_fault(method)
+            reply = None if fault is None else self._fault_answer(fault)
+            if reply is None or (fault is not None and fault.effect):
+                answer = self._api_reply(method, args, token)
+                reply = reply or answer
             self._record(method, args, reply, token if isinstance(token, str) else None)
-            return reply
+        if method == "chat.postMessage" and self.post_latency:
+            time.sleep(self.post_latency)  # outside the lock: other channels go on meanwhile
+        return reply
 
     def _api_reply(self, method: str, args: Args, token: object) -> _Reply:
         handler = self._methods.get(method)
@@ -330,6 +359,10 @@ class LocalSlack:
             return _Reply(200, {"ok": False, "error": e.error, **e.extra})
 
     def _fault_reply(self, method: str) -> _Reply | None:
+        fault = self._next_fault(method)
+        return None if fault is None else self._fault_answer(fault)
+
+    def _next_fault(self, method: str) -> _Fault | None:
         queue = self._faults.get(method)
         if not queue:
             return None
@@ -337,6 +370,10 @@ class LocalSlack:
         fault.remaining -= 1
         if fault.remaining <= 0:
             queue.pop(0)
+        return fault
+
+    @staticmethod
+    def _fault_answer(fault: _Fault) -> _Reply:
         headers: tuple[tuple[str, str], ...] = ()
         if fault.retry_after is not None and fault.status == 429:
             headers = (("Retry-After", str(fault.retry_after)),)
@@ -403,7 +440,8 @@ class LocalSlack:
     # ---- helpers shared by methods
 
     def _next_ts(self) -> str:
-        return f"1700000000.{next(self._seq):06d}"
+        # Like Slack's: the epoch second, then a sequence, so `oldest`/`latest` filters work.
+        return f"{int(time.time())}.{next(self._seq) % 1_000_000:06d}"
 
     def _next_id(self, prefix: str) -> str:
         return f"{prefix}{next(self._seq):08d}"
@@ -560,6 +598,32 @@ class LocalSlack:
             info.pop("name")
         return {"channel": info}
 
+    def _conversations_history(self, args: Args) -> Args:
+        channel = self._resolve_channel(str(args.get("channel") or ""))
+        if not channel:
+            raise _ApiError("channel_not_found")
+        oldest = float(args.get("oldest") or 0)
+        latest = float(args.get("latest") or math.inf)
+        limit = min(max(int(args.get("limit") or 100), 1), 999)
+        start = int(args.get("cursor") or 0)
+        found = sorted(
+            (m for (c, ts), m in self._messages.items() if c == channel),
+            key=lambda m: float(m["ts"]),
+            reverse=True,  # newest first, as Slack answers
+        )
+        found = [m for m in found if oldest < float(m["ts"]) <= latest]
+        page = [copy.deepcopy(m) for m in found[start : start + limit]]
+        if not _truthy(args.get("include_all_metadata")):
+            # Slack leaves metadata out unless asked.
+            for message in page:
+                message.pop("metadata", None)
+        more = start + limit < len(found)
+        return {
+            "messages": page,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
+
     def _chat_post_message(self, args: Args) -> Args:
         channel = self._resolve_channel(str(args.get("channel") or ""))
         if not channel:
@@ -702,6 +766,13 @@ class LocalSlack:
                     "permalink": f"{self.base_url}/files/{BOT_USER_ID}/{entry['id']}/{name}",
                 }
             )
+        for shared in channels:
+            # A shared file shows in the channel as a message carrying it, as in Slack.
+            ts = self._next_ts()
+            message = self._new_message({}, str(args.get("initial_comment") or ""), None, ts)
+            message["files"] = copy.deepcopy(done)
+            message["upload"] = True
+            self._messages[(self._resolve_channel(shared), ts)] = message
         return {"files": done}
 
 

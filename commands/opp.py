@@ -63,6 +63,12 @@ OPP_SUBCOMMANDS: dict[str, str] = {
     "editer": "edit",
     "changer": "edit",
     "update": "edit",
+    "snooze": "snooze",
+    "veille": "snooze",
+    "reporter": "snooze",
+    "mettre-en-veille": "snooze",
+    "export": "export",
+    "exporter": "export",
 }
 
 

@@ -16,10 +16,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from commands import stuck
 from commands.context import Actor
 from commands.errors import InvalidInput, NotFound
 from commands.parsing import clean_text, split_args
 from commands.permissions import check_admin
+from commands.stuck import Threshold
 from commands.transitions import relocate
 from commands.workspace import DEFAULT_PROCESS
 from storage import queries
@@ -55,6 +57,8 @@ class StageView:
     probability: int
     stuck_after_days: int | None
     open_count: int
+    # The stuck threshold in use and why (admin, learned, default); shown by the overview.
+    threshold: Threshold | None = None
 
 
 @dataclass(frozen=True)
@@ -101,14 +105,17 @@ def overview(*, session: Session, actor: Actor) -> Overview:
     counts = queries.open_counts_by_stage(session=session, team_id=actor.team_id)
     processes = queries.all_processes(session=session, team_id=actor.team_id)
     workspace = queries.get_workspace(session=session, team_id=actor.team_id)
+    limits = stuck.thresholds(session=session, team_id=actor.team_id, now=actor.now)
     return Overview(
-        processes=tuple(_view(p, counts) for p in processes if p.archived_at is None),
-        archived=tuple(_view(p, counts) for p in processes if p.archived_at is not None),
+        processes=tuple(_view(p, counts, limits) for p in processes if p.archived_at is None),
+        archived=tuple(_view(p, counts, limits) for p in processes if p.archived_at is not None),
         announce_channel=workspace.announce_channel if workspace else None,
     )
 
 
-def _view(process: SalesProcess, counts: dict[int, int]) -> ProcessView:
+def _view(
+    process: SalesProcess, counts: dict[int, int], limits: dict[int, Threshold] | None = None
+) -> ProcessView:
     stages = tuple(
         StageView(
             id=s.id,
@@ -117,6 +124,7 @@ def _view(process: SalesProcess, counts: dict[int, int]) -> ProcessView:
             probability=s.probability,
             stuck_after_days=s.stuck_after_days,
             open_count=counts.get(s.id, 0),
+            threshold=(limits or {}).get(s.id),
         )
         for index, s in enumerate(queries.live_stages(process), 1)
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from commands import processes, roles, targets
+from commands import nudge_settings, processes, roles, targets
 from commands.context import Actor
 from commands.errors import DomainError, FormInvalid, InvalidInput
 from commands.parsing import clean_text
@@ -69,6 +69,9 @@ SUBCOMMANDS: dict[str, str] = {
     "raisons-de-perte": "lost-reasons",
     "motifs-de-perte": "lost-reasons",
 }
+
+# Nudges, digests, follow-ups and the outbox (their handlers check who may use them).
+SUBCOMMANDS |= nudge_settings.SUBCOMMANDS
 
 PROCESS_VERBS: dict[str, str] = {
     "add": "add",
@@ -137,6 +140,7 @@ Result = (
     | AnnounceChannel
     | LostReasons
     | TargetSet
+    | nudge_settings.Result
 )
 
 
@@ -174,6 +178,8 @@ def run(*, session: Session, actor: Actor, routed: Routed) -> Result:
     sub, rest = routed.subcommand, routed.rest
     if sub == "target":  # managers set their team's targets too: checked inside
         return targets.set_target(session=session, actor=actor, text=rest)
+    if sub in nudge_settings.SUBCOMMANDS.values():  # each checks its own audience
+        return nudge_settings.run(session=session, actor=actor, sub=sub, rest=rest)
     check_admin(actor)
     if sub == "processes":
         return processes.overview(session=session, actor=actor)

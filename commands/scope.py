@@ -1,4 +1,5 @@
-"""Whose deals a report covers: `[@rep | team | all] [process <name>] [origin <x>] [product <x>]`.
+"""Whose deals a report covers: `[@rep | team | all] [process <name>] [origin <x>] [product <x>]`
+(and `period <from>..<to>` for the stats).
 
 The same words and the same permissions for /pipeline, /forecast and the stats: a rep sees
 their own; a manager a rep of theirs or their whole team; an admin anyone, or everyone.
@@ -30,6 +31,8 @@ FILTER_WORDS = {
     "famille": "product",
     "months": "months",
     "mois": "months",
+    "period": "period",
+    "periode": "period",
 }
 
 
@@ -45,9 +48,17 @@ class Scope:
     origin: str | None = None
     product: str | None = None
     months: int | None = None
+    period: str | None = None  # as typed; `commands.stats` reads it
 
 
-def resolve(*, session: Session, actor: Actor, text: str, allow_months: bool = False) -> Scope:
+def resolve(
+    *,
+    session: Session,
+    actor: Actor,
+    text: str,
+    allow_months: bool = False,
+    allow_period: bool = False,
+) -> Scope:
     args = split_args(text)
     kind, subject = "me", actor.user_id
     owners: tuple[str, ...] = (actor.user_id,)
@@ -67,7 +78,7 @@ def resolve(*, session: Session, actor: Actor, text: str, allow_months: bool = F
             kind, subject, owners = "all", "", ()
         elif word in FILTER_WORDS and i + 1 < len(args):
             name = FILTER_WORDS[word]
-            if name == "months" and not allow_months:
+            if (name == "months" and not allow_months) or (name == "period" and not allow_period):
                 raise InvalidInput("scope.usage")
             filters[name] = args[i + 1]
             i += 1
@@ -103,6 +114,7 @@ def resolve(*, session: Session, actor: Actor, text: str, allow_months: bool = F
         origin=filters.get("origin"),
         product=filters.get("product"),
         months=months,
+        period=filters.get("period"),
     )
 
 

@@ -8,23 +8,32 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
+    Unicode,
     UniqueConstraint,
+    case,
+    literal_column,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement, TextClause
 from sqlalchemy.types import TypeDecorator
 
 # Stable constraint names so Alembic migrations are identical on SQLite and PostgreSQL.
@@ -115,6 +124,13 @@ class Member(Base):
     profile_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     nudges_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     nudge_minute: Mapped[int] = mapped_column(Integer, default=9 * 60)
+    # The weekly digest of a manager: where (None = a DM), which weekday (0 = Monday), when.
+    digest_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    digest_channel: Mapped[str | None] = mapped_column(String(32))
+    digest_weekday: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    digest_minute: Mapped[int] = mapped_column(
+        Integer, default=8 * 60 + 30, server_default=text("510")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -303,3 +319,167 @@ class Target(Base):
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     set_by: Mapped[str] = mapped_column(String(32))
     set_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# --- nudges, follow-ups, digests and their outbox (issue 5) ---------------------------------
+
+
+class NudgeMark(Base):
+    """What a deal was last nudged for, so the same problem is not nudged about twice.
+
+    A separate table rather than columns of `opportunities`: marking a deal must not bump its
+    optimistic-locking version, or the buttons of the very nudge just sent would be stale.
+    """
+
+    __tablename__ = "nudge_marks"
+
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id"), primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    nudged_on: Mapped[date] = mapped_column(Date)  # the rep's local date
+    stay_started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    close_date: Mapped[date | None] = mapped_column(Date)  # nudged as slipped past this date
+    next_step_date: Mapped[date | None] = mapped_column(Date)  # nudged as missed on this date
+    # 1: nudged for this stay; 2: nudged again at twice the threshold (the manager was told).
+    level: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"  # to send (again) once due_at has passed
+    SENDING = "sending"  # claimed by a worker until due_at (its lease)
+    SENT = "sent"
+    FAILED = "failed"  # given up: logged, listed by `/salesbot outbox`
+    SKIPPED = "skipped"  # checked, nothing to say: keeps the key so the check is not redone
+
+
+class OutboxMessage(Base):
+    """A message to deliver, written before it is sent; its key makes it happen once.
+
+    `(team_id, recipient, kind, period)` is unique: the same nudge, digest or follow-up for the
+    same person and day (or week) can be planned by any number of workers, it exists once.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("team_id", "recipient", "kind", "period"),
+        Index("ix_outbox_due", "status", "due_at"),
+        # "Who already has today's nudge?" for thousands of reps, without listing them.
+        Index("ix_outbox_period", "team_id", "kind", "period"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    recipient: Mapped[str] = mapped_column(String(32))  # who it is for (a user id)
+    kind: Mapped[str] = mapped_column(String(16))  # nudge, digest, followup, escalation
+    period: Mapped[str] = mapped_column(String(48))  # a local date, an ISO week…
+    channel: Mapped[str] = mapped_column(String(32))  # where: a user id (their DM) or a channel
+    payload: Mapped[str] = mapped_column(Text)  # JSON: text, blocks, and an optional file
+    status: Mapped[str] = mapped_column(String(8), default=OutboxStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    # Set when a post may have reached Slack without our hearing back (a crash, a timeout,
+    # a 5xx): the next attempt first looks for it in the channel's history.
+    uncertain: Mapped[bool] = mapped_column(Boolean, default=False)
+    first_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    channel_id: Mapped[str | None] = mapped_column(String(32))  # as Slack answered (D… for DMs)
+    ts: Mapped[str | None] = mapped_column(String(32))  # the message's ts once posted
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class FollowUpRule(Base):
+    """An admin's reminder: N days after a deal of `process` is won, or enters `stage`."""
+
+    __tablename__ = "followup_rules"
+    __table_args__ = (Index("ix_followup_rules_team", "team_id", "removed_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    process_id: Mapped[int] = mapped_column(ForeignKey("sales_processes.id"))
+    trigger: Mapped[str] = mapped_column(String(8))  # "won" or "stage"
+    stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id"))
+    days: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # History up to here has been turned into follow-ups (the next scan starts a bit before).
+    scanned_until: Mapped[datetime] = mapped_column(UTCDateTime())
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class FollowUp(Base):
+    """One reminder about one deal, due on a day; the owner marks it done."""
+
+    __tablename__ = "followups"
+    __table_args__ = (
+        UniqueConstraint("rule_id", "opportunity_id"),
+        Index("ix_followups_due", "team_id", "status", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    rule_id: Mapped[int] = mapped_column(ForeignKey("followup_rules.id"))
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id"))
+    due_on: Mapped[date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(8), default="open")  # open, done
+    sent_on: Mapped[date | None] = mapped_column(Date)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    done_by: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DigestSnapshot(Base):
+    """A manager's team pipeline as the weekly digest showed it: next week's "change" base."""
+
+    __tablename__ = "digest_snapshots"
+    __table_args__ = (UniqueConstraint("team_id", "manager_id", "week"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    manager_id: Mapped[str] = mapped_column(String(32))
+    week: Mapped[str] = mapped_column(String(10))  # ISO week, "2027-W11"
+    count: Mapped[int] = mapped_column(Integer)
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    weighted_minor: Mapped[int] = mapped_column(BigInteger)
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+def open_only(column: Any) -> ColumnElement[Any]:
+    """`column` for open deals, NULL for closed ones: what the nudge scan's indexes hold.
+
+    Closed deals keep their old dates, so `status = 'open' AND close_date < today` looks, to
+    PostgreSQL's per-column statistics, like a fifth of the table, and it scans it all. On
+    this expression (its literal must stay a literal, for the index to match) PostgreSQL keeps
+    statistics of its own, and SQLite and PostgreSQL both read just the deals that are due.
+    """
+    return case((Opportunity.status == literal_column("'open'"), column))
+
+
+def _open_only_sql(column: str) -> TextClause:
+    """`open_only(column)` as PostgreSQL prints an index on it back, so that Alembic's
+    comparison of these models with the migrated database (tests/test_storage.py) matches."""
+    return text(f"\nCASE\n    WHEN status = 'open' THEN {column}\n    ELSE NULL\nEND")
+
+
+# The daily nudge scan: deals stuck in a stage, past their close date, past their next step.
+Index(
+    "ix_opportunities_stuck",
+    Opportunity.team_id,
+    Opportunity.stage_id,
+    _open_only_sql("stage_entered_at"),
+)
+Index("ix_opportunities_slipped", Opportunity.team_id, _open_only_sql("close_date"))
+Index("ix_opportunities_next_step", Opportunity.team_id, _open_only_sql("next_step_date"))
+
+
+# APScheduler's job store table, declared here so migrations create it like every other table
+# (its store's own `create(checkfirst=True)` then finds it). Same columns as APScheduler 3.
+APSCHEDULER_JOBS = Table(
+    "apscheduler_jobs",
+    Base.metadata,
+    Column("id", Unicode(191), primary_key=True),
+    Column("next_run_time", Float(25), index=True),
+    Column("job_state", LargeBinary, nullable=False),
+)

@@ -6,8 +6,9 @@ Functions are keyword-only and take the session; the caller owns the transaction
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -438,3 +439,65 @@ def members_with_role(*, session: Session, team_id: str, role: Role) -> list[str
             .order_by(Member.user_id)
         )
     )
+
+
+# --- bulk: export and import ------------------------------------------------------------
+
+
+def reserve_opportunity_numbers(*, session: Session, team_id: str, count: int) -> int:
+    """Hand out `count` consecutive `#N` at once (an import); returns the first."""
+    last = session.execute(
+        update(Workspace)
+        .where(Workspace.team_id == team_id)
+        .values(opportunity_seq=Workspace.opportunity_seq + count)
+        .returning(Workspace.opportunity_seq)
+    ).scalar_one()
+    return int(last) - count + 1
+
+
+def all_member_names(*, session: Session, team_id: str) -> dict[str, str]:
+    rows = session.execute(select(Member.user_id, Member.name).where(Member.team_id == team_id))
+    return {user_id: name for user_id, name in rows}
+
+
+def export_rows(*, session: Session, conditions: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
+    """Every field of the deals matching `conditions`, by number, streamed in batches."""
+    query = (
+        select(
+            Opportunity.number,
+            Account.name,
+            Opportunity.title,
+            Opportunity.amount_minor,
+            Opportunity.currency,
+            Opportunity.status,
+            SalesProcess.name,
+            Stage.name,
+            Stage.probability,
+            Opportunity.probability_override,
+            Opportunity.close_date,
+            Opportunity.owner_id,
+            Opportunity.origin,
+            Opportunity.product,
+            Opportunity.need_expressed,
+            Opportunity.can_answer,
+            Opportunity.blockers_lifted,
+            Opportunity.meeting_planned,
+            Opportunity.next_step,
+            Opportunity.next_step_date,
+            Opportunity.lost_reason,
+            Opportunity.snoozed_until,
+            Opportunity.created_by,
+            Opportunity.created_at,
+            Opportunity.updated_at,
+            Opportunity.closed_at,
+            Opportunity.stage_entered_at,
+        )
+        .join(Account, Account.id == Opportunity.account_id)
+        .join(Stage, Stage.id == Opportunity.stage_id)
+        .join(SalesProcess, SalesProcess.id == Opportunity.process_id)
+        .where(*conditions)
+        .order_by(Opportunity.number)
+        .execution_options(yield_per=2_000)
+    )
+    for row in session.execute(query):
+        yield tuple(row)

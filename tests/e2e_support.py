@@ -131,8 +131,14 @@ USERS = {
 
 
 @contextmanager
-def running_server(database_url: str, users: dict[str, Any] | None = None) -> Iterator[Server]:
-    """`salesbot http --port 0` as a real process, Slack faked on loopback."""
+def running_server(
+    database_url: str, users: dict[str, Any] | None = None, *, scheduler: bool = False
+) -> Iterator[Server]:
+    """`salesbot http --port 0` as a real process, Slack faked on loopback.
+
+    Without its scheduler unless asked: its nudges and digests would mix with the answers
+    request tests wait for.
+    """
     slack = LocalSlack(users=users or USERS, team_id=TEAM).start()
     env = {
         **os.environ,
@@ -144,7 +150,17 @@ def running_server(database_url: str, users: dict[str, Any] | None = None) -> It
     env.pop("SLACK_APP_TOKEN", None)
     started = time.monotonic()
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "http", "--host", "127.0.0.1", "--port", "0"],
+        [
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "http",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            *([] if scheduler else ["--no-scheduler"]),
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -8,11 +8,12 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.ids import Action, Command
+from bot.listeners import stats as stats_listeners
 from bot.listeners.errors import after_ack
 from bot.services import Services
 from bot.views import board as board_views
 from bot.views import forecast as forecast_views
-from commands import forecast, pipeline
+from commands import forecast, pipeline, stats
 from commands.context import Actor
 from commands.errors import InvalidInput
 from commands.i18n import t
@@ -50,8 +51,20 @@ def register(app: App, services: Services) -> None:
 
     @app.command(Command.PIPELINE)
     @guard
-    def pipeline_command(ack: Ack, command: dict[str, Any], context: dict[str, Any]) -> None:
+    def pipeline_command(
+        ack: Ack,
+        command: dict[str, Any],
+        respond: Respond,
+        client: WebClient,
+        context: dict[str, Any],
+    ) -> None:
         actor: Actor = context["actor"]
+        stats_text = stats.stats_text(command.get("text", ""))
+        if stats_text is not None:  # `/pipeline stats …`
+            stats_listeners.answer_stats(
+                services, ack=ack, respond=respond, client=client, actor=actor, text=stats_text
+            )
+            return
         with db.reading() as session:
             result = pipeline.board(session=session, actor=actor, text=command.get("text", ""))
         ack(**board_views.board_message(result, actor.lang))

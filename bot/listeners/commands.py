@@ -7,13 +7,15 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot import format as fmt
 from bot.home import refresh_homes
 from bot.ids import Command
 from bot.listeners.cards import announce, edited_note, outcome_text
 from bot.listeners.errors import after_ack
+from bot.listeners.stats import send_export
 from bot.services import Services
 from bot.views import modal, opportunity
-from commands import opp_account, opp_edit, opp_list, opp_moves, opp_new, opp_show
+from commands import opp_account, opp_edit, opp_list, opp_moves, opp_new, opp_show, opp_snooze
 from commands.context import Actor
 from commands.i18n import t
 from commands.opp import route
@@ -25,6 +27,7 @@ MOVES = {
     "lost": opp_moves.lose,
     "reopen": opp_moves.reopen,
     "edit": opp_edit.handle,
+    "snooze": opp_snooze.handle,
 }
 
 
@@ -82,11 +85,16 @@ def register(app: App, services: Services) -> None:
             note = outcome_text(actor, outcome)
             if routed.subcommand == "edit":
                 note = edited_note(actor, outcome)
+            until = outcome.opportunity.snoozed_until
+            if routed.subcommand == "snooze" and until is not None:
+                note = t(lang, "move.snoozed", number=card.number, date=fmt.day(until, lang))
             ack(**opportunity.card_message(card, lang, actor.tz, note=note))
             if routed.subcommand == "won" and outcome.changed:
                 announce(services, client, actor, card)
             if outcome.changed:
                 refresh_homes(services, client, actor.team_id, (card.owner_id, actor.user_id))
+        elif routed.subcommand == "export":
+            send_export(services, ack=ack, client=client, actor=actor, text=routed.rest)
         elif routed.subcommand == "account":
             with db.reading() as session:
                 account = opp_account.handle(session=session, actor=actor, text=routed.rest)

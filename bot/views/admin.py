@@ -11,6 +11,7 @@ from typing import Any
 
 from bot import format as fmt
 from bot.ids import Admin
+from bot.views import nudges as nudge_views
 from bot.views.blocks import (
     Block,
     button,
@@ -22,7 +23,9 @@ from bot.views.blocks import (
     plain_text,
     section,
 )
+from commands.followups import FollowUpRules
 from commands.i18n import t
+from commands.nudge_settings import DigestSettings, NudgeSettings, OutboxReport
 from commands.processes import NeedsDestination, Overview, ProcessChanged, ProcessView
 from commands.roles import AnnounceChannel, LostReasons, RoleChanged, TeamChanged, TeamListing
 from commands.salesbot import Result, SettingsApplied
@@ -62,7 +65,7 @@ def _settings_button(lang: str) -> Block:
 def help_message(lang: str, *, is_admin: bool) -> dict[str, Any]:
     # Escaped: the usage placeholders ("<process>") would otherwise read as Slack links.
     text = fmt.escape(t(lang, "admin.help"))
-    blocks = [section(text)]
+    blocks = [section(text), section(fmt.escape(nudge_views.help_lines(lang)))]
     if is_admin:
         blocks.append(_settings_button(lang))
     else:
@@ -89,7 +92,9 @@ def process_text(process: ProcessView, lang: str) -> str:
                 "count": stage.open_count,
             },
         )
-        if stage.stuck_after_days is not None:
+        if stage.threshold is not None:
+            line += nudge_views.threshold_note(stage.threshold, lang)
+        elif stage.stuck_after_days is not None:
             line += t(lang, "admin.stage_stuck", days=stage.stuck_after_days)
         lines.append(line)
     return "\n".join(lines)
@@ -265,6 +270,8 @@ def target_message(result: TargetSet, lang: str) -> dict[str, Any]:
 
 def result_message(result: Result, lang: str) -> dict[str, Any]:
     """The answer to any `/salesbot` subcommand but help and settings."""
+    if isinstance(result, NudgeSettings | DigestSettings | FollowUpRules | OutboxReport):
+        return nudge_views.settings_result_message(result, lang)
     if isinstance(result, Overview):
         return overview_message(result, lang)
     if isinstance(result, ProcessChanged):

@@ -1,0 +1,376 @@
+"""Nudges: which deals need their rep's attention today, and who is due a message now.
+
+A deal needs attention when it is open, not snoozed, and
+- stuck: its days in the current stage reached the stage's threshold (`commands.stuck`);
+- slipped: its expected close date has passed;
+- or its next step's date has passed.
+
+It is not nudged again for the same problem: once nudged during a stay in a stage, it comes
+back only when its snooze has ended, when it slips past a *new* close date or misses a *new*
+next-step date, or when it has been stuck twice as long — then the rep is nudged once more and
+the rep's manager hears of it (in the digest, or a message when they have no digest).
+
+Each rep gets at most one nudge a day, on weekdays, once their own morning hour has come in
+their timezone; everything here takes `now` (or the date asked for) as a parameter.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy.orm import Session
+
+from commands import stuck
+from commands.cards import Card, card_of, days_between
+from commands.context import Actor, zone
+from commands.stuck import Threshold
+from storage import nudging, outbox, queries
+from storage.models import Role
+from storage.nudging import Candidate, Mark
+
+NUDGE = "nudge"
+ESCALATION = "escalation"
+MAX_DEALS = 10  # per message: four blocks each, within Slack's 50
+OWNER_FILTER_MAX = 200  # past this many recipients, scan the workspace and filter in Python
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A member due a message, with the moment it is "now" for them."""
+
+    user_id: str
+    lang: str
+    tz: str
+    role: Role
+    manager_id: str | None
+    day: date  # their local date: the message's period
+    moment: datetime
+
+    def actor(self, team_id: str) -> Actor:
+        return Actor(
+            team_id=team_id,
+            user_id=self.user_id,
+            lang=self.lang,
+            tz=self.tz,
+            role=self.role,
+            now=self.moment,
+        )
+
+
+@functools.lru_cache(maxsize=4096)
+def local_moment(day: date, minute: int, tz: str) -> datetime:
+    """`day` at `minute` past midnight in `tz`, as an aware UTC datetime."""
+    clock = time(minute // 60, minute % 60)
+    return datetime.combine(day, clock, zone(tz)).astimezone(UTC)
+
+
+def daily_recipients(
+    *,
+    session: Session,
+    team_id: str,
+    now: datetime,
+    kind: str,
+    as_of: date | None = None,
+    nudges_only: bool = True,
+) -> list[Recipient]:
+    """Members whose morning hour has come today (a weekday), with no `kind` message yet.
+
+    With `as_of`, as if it were that date: everyone, at their own hour of that day.
+    `nudges_only` leaves out those who turned nudges off.
+    """
+    workspace = queries.get_workspace(session=session, team_id=team_id)
+    if workspace is None:
+        return []
+    found: list[Recipient] = []
+    local_now: dict[str, datetime] = {}  # per timezone: thousands of reps share a few
+    for member in nudging.member_settings(session=session, team_id=team_id):
+        if nudges_only and not member.nudges_enabled:
+            continue
+        tz = member.timezone or workspace.timezone
+        if as_of is not None:
+            day, moment = as_of, local_moment(as_of, member.nudge_minute, tz)
+        else:
+            local = local_now.get(tz)
+            if local is None:
+                local = local_now[tz] = now.astimezone(zone(tz))
+            if local.hour * 60 + local.minute < member.nudge_minute:
+                continue
+            day, moment = local.date(), now
+        if day.weekday() >= 5:
+            continue
+        found.append(
+            Recipient(
+                user_id=member.user_id,
+                lang=member.language or workspace.language,
+                tz=tz,
+                role=Role(member.role),
+                manager_id=member.manager_id,
+                day=day,
+                moment=moment,
+            )
+        )
+    done = outbox.planned(
+        session=session,
+        team_id=team_id,
+        kind=kind,
+        keys=[(r.user_id, r.day.isoformat()) for r in found],
+    )
+    return [r for r in found if (r.user_id, r.day.isoformat()) not in done]
+
+
+# --- what needs attention -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Attention:
+    """Why one deal is in today's nudge, and what to remember once it is sent."""
+
+    candidate: Candidate
+    threshold: Threshold | None
+    stuck: bool
+    slipped: bool
+    next_step_missed: bool
+    escalate: bool  # stuck twice as long: the manager hears of it
+    mark: Mark
+    today: date
+    tz: str
+
+    @property
+    def days_in_stage(self) -> int:
+        """Whole days in the stage, in the rep's timezone (computed for the deals shown only)."""
+        return days_between(self.candidate.stage_entered_at, self.today, self.tz)
+
+
+@functools.lru_cache(maxsize=4096)
+def entered_before(day: date, days: int, tz: str) -> datetime:
+    """The moment a deal must have entered its stage before, to have `days` whole local days
+    in it on `day`: midnight, in `tz`, starting the day after `day - days`."""
+    return datetime.combine(day - timedelta(days=days - 1), time(), zone(tz)).astimezone(UTC)
+
+
+def attention(
+    candidate: Candidate, threshold: Threshold | None, *, today: date, tz: str
+) -> Attention | None:
+    """The deal's problems today, or None when it should not be nudged (again)."""
+    if candidate.snoozed_until is not None and today < candidate.snoozed_until:
+        return None
+    entered = candidate.stage_entered_at
+    # Compared with precomputed local midnights: no timezone arithmetic per deal.
+    is_stuck = threshold is not None and entered < entered_before(today, threshold.days, tz)
+    twice = threshold is not None and entered < entered_before(today, 2 * threshold.days, tz)
+    slipped = candidate.close_date < today
+    missed = candidate.next_step_date is not None and candidate.next_step_date < today
+    if not (is_stuck or slipped or missed):
+        return None
+    previous = candidate.mark
+    same_stay = previous is not None and previous.stay_started_at == entered
+    escalated_before = same_stay and previous is not None and previous.level >= 2
+    if same_stay and previous is not None:
+        snooze_ended = (
+            candidate.snoozed_until is not None
+            and previous.nudged_on < candidate.snoozed_until <= today
+        )
+        new_slip = slipped and previous.close_date != candidate.close_date
+        new_miss = missed and previous.next_step_date != candidate.next_step_date
+        if not (snooze_ended or new_slip or new_miss or (twice and not escalated_before)):
+            return None
+    escalate = twice and not escalated_before
+    kept = previous if same_stay else None
+    mark = Mark(
+        nudged_on=today,
+        stay_started_at=entered,
+        close_date=candidate.close_date if slipped else (kept.close_date if kept else None),
+        next_step_date=candidate.next_step_date
+        if missed
+        else (kept.next_step_date if kept else None),
+        level=2 if (escalate or escalated_before) else 1,
+    )
+    return Attention(
+        candidate=candidate,
+        threshold=threshold,
+        stuck=is_stuck,
+        slipped=slipped,
+        next_step_missed=missed,
+        escalate=escalate,
+        mark=mark,
+        today=today,
+        tz=tz,
+    )
+
+
+@dataclass(frozen=True)
+class Scan:
+    thresholds: dict[int, Threshold]
+    attention: dict[str, list[Attention]]  # per owner, the MAX_DEALS most valuable, in order
+    due: dict[str, int]  # per owner, how many deals need attention in all
+    candidates: int  # deals the index ranges returned
+
+
+def stuck_cutoffs(thresholds: dict[int, Threshold], latest: datetime) -> dict[int, datetime]:
+    """Per stage, the entry time before which a deal may have reached its threshold.
+
+    One day of slack: days in stage are counted in local calendar days, not 24-hour spans.
+    """
+    return {
+        stage_id: latest - timedelta(days=max(threshold.days - 1, 0))
+        for stage_id, threshold in thresholds.items()
+    }
+
+
+def scan(
+    *,
+    session: Session,
+    team_id: str,
+    recipients: Sequence[Recipient],
+    thresholds: dict[int, Threshold] | None = None,
+) -> Scan:
+    """The deals of these recipients that need attention today (thresholds computed once)."""
+    if not recipients:
+        return Scan({}, {}, {}, 0)
+    latest = max(r.moment for r in recipients)
+    if thresholds is None:
+        thresholds = stuck.thresholds(session=session, team_id=team_id, now=latest)
+    by_owner = {r.user_id: r for r in recipients}
+    owners = list(by_owner) if len(by_owner) <= OWNER_FILTER_MAX else None
+    candidates = nudging.scan_candidates(
+        session=session,
+        team_id=team_id,
+        stuck_cutoffs=stuck_cutoffs(thresholds, latest),
+        before=max(r.day for r in recipients),
+        owners=owners,
+    )
+    found: dict[str, list[Attention]] = {}
+    due: dict[str, int] = {}
+    seen = 0
+    for candidate in candidates:
+        seen += 1
+        recipient = by_owner.get(candidate.owner_id)
+        if recipient is None:
+            continue
+        item = attention(
+            candidate, thresholds.get(candidate.stage_id), today=recipient.day, tz=recipient.tz
+        )
+        if item is None:
+            continue
+        due[candidate.owner_id] = due.get(candidate.owner_id, 0) + 1
+        kept = found.setdefault(candidate.owner_id, [])
+        kept.append(item)
+        if len(kept) > 4 * MAX_DEALS:  # keep only what a message can show: memory stays small
+            _most_valuable(kept)
+    for kept in found.values():
+        _most_valuable(kept)
+    return Scan(thresholds, found, due, seen)
+
+
+def _most_valuable(items: list[Attention]) -> None:
+    items.sort(key=lambda a: (-a.candidate.amount_minor, a.candidate.number))
+    del items[MAX_DEALS:]
+
+
+# --- the messages -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NudgeItem:
+    card: Card
+    attention: Attention
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """One rep's message of the day: the deals shown (most valuable first) and how many more."""
+
+    team_id: str
+    recipient: Recipient
+    items: tuple[NudgeItem, ...]
+    more: int
+
+    @property
+    def escalated(self) -> tuple[NudgeItem, ...]:
+        return tuple(item for item in self.items if item.attention.escalate)
+
+
+def build_nudges(
+    *, session: Session, team_id: str, found: Scan, recipients: Sequence[Recipient]
+) -> list[Nudge]:
+    """The messages of these recipients (one query for all their deals' cards)."""
+    shown = {r.user_id: found.attention.get(r.user_id, []) for r in recipients}
+    deals = {
+        deal.id: deal
+        for deal in nudging.opportunities_by_id(
+            session=session,
+            team_id=team_id,
+            ids=[a.candidate.id for items in shown.values() for a in items],
+        )
+    }
+    nudges = []
+    for recipient in recipients:
+        actor = recipient.actor(team_id)
+        items = tuple(
+            NudgeItem(card_of(deals[a.candidate.id], actor), a)
+            for a in shown[recipient.user_id]
+            if a.candidate.id in deals
+        )
+        more = found.due.get(recipient.user_id, 0) - len(items)
+        nudges.append(Nudge(team_id, recipient, items, more))
+    return nudges
+
+
+def mark_nudged(*, session: Session, nudge: Nudge) -> None:
+    """Remember what the shown deals were nudged for (those not shown come back tomorrow)."""
+    nudging.save_marks(
+        session=session,
+        team_id=nudge.team_id,
+        marks={item.attention.candidate.id: item.attention.mark for item in nudge.items},
+    )
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """A manager without a digest hears that a rep's deals are stuck twice as long."""
+
+    team_id: str
+    manager: Recipient
+    rep_id: str
+    items: tuple[NudgeItem, ...]
+
+    @property
+    def period(self) -> str:
+        return f"{self.manager.day.isoformat()}:{self.rep_id}"
+
+
+def escalations(*, session: Session, nudges: Sequence[Nudge]) -> list[Escalation]:
+    """For each nudge with deals stuck twice as long: the manager, unless their digest says it."""
+    wanted = [n for n in nudges if n.escalated and n.recipient.manager_id]
+    if not wanted:
+        return []
+    team_id = wanted[0].team_id
+    workspace = queries.get_workspace(session=session, team_id=team_id)
+    managers = {
+        m.user_id: m
+        for m in nudging.members_of(
+            session=session,
+            team_id=team_id,
+            user_ids=[n.recipient.manager_id for n in wanted if n.recipient.manager_id],
+        )
+    }
+    found = []
+    for nudge in wanted:
+        manager = managers.get(nudge.recipient.manager_id or "")
+        if manager is None or workspace is None or manager.digest_enabled:
+            continue  # the digest lists stuck deals, twice-as-long ones flagged
+        tz = manager.timezone or workspace.timezone
+        reader = Recipient(
+            user_id=manager.user_id,
+            lang=manager.language or workspace.language,
+            tz=tz,
+            role=Role(manager.role),
+            manager_id=manager.manager_id,
+            day=nudge.recipient.day,
+            moment=nudge.recipient.moment,
+        )
+        found.append(Escalation(team_id, reader, nudge.recipient.user_id, nudge.escalated))
+    return found

@@ -1,0 +1,431 @@
+"""`/pipeline stats`: how each process converts, where deals drag, and who needs coaching.
+
+`/pipeline stats [process <name>] [@rep | team | all] [period <from>..<to>]`, with the same
+words and permissions as `/pipeline`. Definitions a manager can hold us to:
+
+- the period is whole UTC days, the last 12 months by default (this month included);
+- win rate = won / (won + lost) among the deals closed in the period; the sales cycle is
+  created → won for the deals won in the period;
+- the funnel follows the deals created in the period: how many got at least as far as each
+  stage (the furthest stage in their history; a won deal went through them all) and won;
+- days in a stage are the stays that ended in the period (by a move, a win or a loss);
+- calibration compares a stage's probability with the share won among the deals closed in
+  the period that got that far, flagged past 15 points with at least 20 such deals;
+- the open pipeline's value at each month end is rewound from today's through the history.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy.orm import Session
+
+from commands.coaching import Coaching, coached_reps, coaching
+from commands.context import Actor
+from commands.errors import InvalidInput
+from commands.forecast import add_months
+from commands.pipeline import filters_of
+from commands.scope import Scope, resolve
+from storage import analytics, queries
+from storage.models import SalesProcess, Status
+from storage.reports import Filters
+
+DEFAULT_MONTHS = 12
+MAX_MONTHS = 24
+CALIBRATION_POINTS = 15
+CALIBRATION_MIN_DEALS = 20
+STATS_WORDS = frozenset({"stats", "stat", "statistiques", "statistics", "analyse", "analytics"})
+
+
+def stats_text(text: str) -> str | None:
+    """What follows `stats` in `/pipeline stats …`, or None when it is not a stats request."""
+    word, _, rest = text.strip().partition(" ")
+    return rest.strip() if queries.name_key(word) in STATS_WORDS else None
+
+
+def percent(part: int, whole: int) -> int | None:
+    """A share in whole percent, rounded half up; None when there is nothing to divide."""
+    return (200 * part + whole) // (2 * whole) if whole else None
+
+
+# --- the period ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date  # the first day
+    end: date  # the last day, included
+
+    @property
+    def months(self) -> tuple[date, ...]:
+        first = self.start.replace(day=1)
+        count = (self.end.year - first.year) * 12 + self.end.month - first.month + 1
+        return tuple(add_months(first, i) for i in range(count))
+
+    @property
+    def start_at(self) -> datetime:
+        return datetime.combine(self.start, time(), UTC)
+
+    @property
+    def end_at(self) -> datetime:
+        """The first moment after the period."""
+        return datetime.combine(date.fromordinal(self.end.toordinal() + 1), time(), UTC)
+
+
+_BOUND = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?")
+
+
+def _bound(text: str, *, last: bool, echo: str) -> date:
+    """`2026`, `2026-03` or `2026-03-15`: its first day, or its last with `last`."""
+    match = _BOUND.fullmatch(text)
+    if match is None:
+        raise InvalidInput("stats.period_invalid", text=echo)
+    year = int(match["year"])
+    month = int(match["month"] or (12 if last else 1))
+    try:
+        if match["day"]:
+            return date(year, month, int(match["day"]))
+        first = date(year, month, 1)
+    except ValueError:
+        raise InvalidInput("stats.period_invalid", text=echo) from None
+    return date.fromordinal(add_months(first, 1).toordinal() - 1) if last else first
+
+
+def parse_period(text: str | None, *, today: date) -> Period:
+    """`<from>..<to>` (either side may be left out), or one year, month or day alone."""
+    if not text:
+        return Period(add_months(today.replace(day=1), 1 - DEFAULT_MONTHS), today)
+    echo = text[:40]
+    if ".." in text:
+        first, _, second = text.partition("..")
+        end = _bound(second, last=True, echo=echo) if second else today
+        start = (
+            _bound(first, last=False, echo=echo)
+            if first
+            else add_months(end.replace(day=1), 1 - DEFAULT_MONTHS)
+        )
+    else:
+        start, end = _bound(text, last=False, echo=echo), _bound(text, last=True, echo=echo)
+    end = min(end, today)
+    if start > end:
+        raise InvalidInput("stats.period_empty", text=echo)
+    period = Period(start, end)
+    if len(period.months) > MAX_MONTHS:
+        raise InvalidInput("stats.period_too_long", text=echo, months=MAX_MONTHS)
+    return period
+
+
+# --- results ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageRow:
+    id: int
+    name: str
+    probability: int
+    reached: int  # deals created in the period that got at least this far
+    stays: int  # stays in this stage that ended in the period
+    average_days: float | None
+    median_days: int | None
+    closed: int  # deals closed in the period that got at least this far: the sample
+    won: int  # … of which won
+
+    @property
+    def observed(self) -> int | None:
+        """The share actually won, to set against the configured probability."""
+        return percent(self.won, self.closed)
+
+    @property
+    def flagged(self) -> bool:
+        observed = self.observed
+        return (
+            observed is not None
+            and self.closed >= CALIBRATION_MIN_DEALS
+            and abs(observed - self.probability) > CALIBRATION_POINTS
+        )
+
+
+@dataclass(frozen=True)
+class RepRow:
+    user_id: str
+    name: str
+    created: int
+    won: int
+    lost: int
+    cycle_days: float  # summed over the won deals
+
+    @property
+    def rate(self) -> int | None:
+        return percent(self.won, self.won + self.lost)
+
+    @property
+    def average_cycle(self) -> float | None:
+        return self.cycle_days / self.won if self.won else None
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: date
+    created: int
+    open_minor: int  # the open pipeline's value at the month's end (today for this month)
+
+
+@dataclass(frozen=True)
+class SegmentRow:
+    label: str | None  # None: not filled in
+    created: int
+    won: int
+    lost: int
+    won_minor: int
+
+    @property
+    def rate(self) -> int | None:
+        return percent(self.won, self.won + self.lost)
+
+
+@dataclass(frozen=True)
+class ProcessStats:
+    id: int
+    name: str
+    totals: RepRow  # the whole scope, as one row
+    stages: tuple[StageRow, ...]
+    won_reached: int  # deals created in the period and already won: the funnel's last step
+    reps: tuple[RepRow, ...]  # most closed first
+    months: tuple[MonthRow, ...]
+    origins: tuple[SegmentRow, ...]  # most created first
+    products: tuple[SegmentRow, ...]
+    open_minor: int  # today
+
+    @property
+    def funnel(self) -> tuple[int, ...]:
+        """Deals at each step: every stage, then won."""
+        return (*(s.reached for s in self.stages), self.won_reached)
+
+    def conversion(self, index: int) -> int | None:
+        """% of the deals at step `index` that got to the next one."""
+        steps = self.funnel
+        return percent(steps[index + 1], steps[index]) if index + 1 < len(steps) else None
+
+
+@dataclass(frozen=True)
+class Stats:
+    scope: Scope
+    text: str  # what followed `stats`, for the chart button
+    period: Period
+    process: ProcessStats | None  # None: no deal at all in the scope
+    others: tuple[str, ...]  # the other processes with deals in the scope
+    coaching: Coaching | None  # for `team` and `all`
+    currency: str
+
+
+# --- computing ----------------------------------------------------------------------------
+
+
+def stats(*, session: Session, actor: Actor, text: str) -> Stats:
+    try:
+        scope = resolve(session=session, actor=actor, text=text, allow_period=True)
+    except InvalidInput as error:
+        if error.key == "scope.usage":  # say the stats' own words, period included
+            raise InvalidInput("stats.usage") from None
+        raise
+    period = parse_period(scope.period, today=actor.today)
+    filters = filters_of(actor, scope)
+    workspace = queries.get_workspace(session=session, team_id=actor.team_id)
+    assert workspace is not None
+    processes = queries.all_processes(session=session, team_id=actor.team_id)
+    if scope.process_id is not None:
+        processes = [p for p in processes if p.id == scope.process_id]
+    start, end = period.start_at, period.end_at
+    analytics.prepare(session)
+    owners = analytics.outcomes_by_owner(session=session, filters=filters, start=start, end=end)
+    busy = {row.process_id for row in owners}
+    shown = [p for p in processes if p.id in busy]
+    coach = None
+    if scope.kind in ("team", "all"):
+        reps = coached_reps(session=session, actor=actor, whole_company=scope.kind == "all")
+        coach = coaching(session=session, team_id=actor.team_id, reps=reps, now=actor.now)
+    if not shown:
+        return Stats(scope, text, period, None, (), coach, workspace.currency)
+    process = shown[0]
+    # Everything else is computed for the one process shown.
+    one = Filters(
+        team_id=filters.team_id,
+        owners=filters.owners,
+        process_id=process.id,
+        origin=filters.origin,
+        product=filters.product,
+    )
+    result = _process_stats(
+        session=session,
+        process=process,
+        filters=one,
+        period=period,
+        owners=[r for r in owners if r.process_id == process.id],
+        now=actor.now,
+    )
+    return Stats(
+        scope=scope,
+        text=text,
+        period=period,
+        process=result,
+        others=tuple(p.name for p in shown[1:]),
+        coaching=coach,
+        currency=workspace.currency,
+    )
+
+
+def _process_stats(
+    *,
+    session: Session,
+    process: SalesProcess,
+    filters: Filters,
+    period: Period,
+    owners: Sequence[analytics.OwnerMonth],
+    now: datetime,
+) -> ProcessStats:
+    start, end = period.start_at, period.end_at
+    reps = _reps(session, filters.team_id, owners)
+    totals = RepRow(
+        "",
+        "",
+        sum(r.created for r in reps),
+        sum(r.won for r in reps),
+        sum(r.lost for r in reps),
+        sum(r.cycle_days for r in reps),
+    )
+    won_created = sum(r.won_created for r in owners)
+    first_end = datetime.combine(add_months(period.months[0], 1), time(), UTC)
+    history = analytics.history(
+        session=session, filters=filters, start=start, end=end, after=first_end
+    )
+    stages = _stages(session, process, filters, start, end, won_created, totals.won, history)
+    open_now = sum(r.open_minor for r in owners)
+    segments = analytics.outcomes_by_segment(session=session, filters=filters, start=start, end=end)
+    return ProcessStats(
+        id=process.id,
+        name=process.name,
+        totals=totals,
+        stages=stages,
+        won_reached=won_created,
+        reps=tuple(sorted(reps, key=lambda r: (-(r.won + r.lost), -r.created, r.name.lower()))),
+        months=_months(period, owners, history.moves, open_now, now),
+        origins=_segments(segments, lambda s: s.origin),
+        products=_segments(segments, lambda s: s.product),
+        open_minor=open_now,
+    )
+
+
+def _reps(session: Session, team_id: str, rows: Iterable[analytics.OwnerMonth]) -> list[RepRow]:
+    sums: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0, 0.0])
+    for row in rows:
+        acc = sums[row.owner_id]
+        acc[0] += row.created
+        acc[1] += row.won
+        acc[2] += row.lost
+        acc[3] += row.cycle_days
+    names = queries.member_names(session=session, team_id=team_id, user_ids=list(sums))
+    return [
+        RepRow(owner, names.get(owner) or owner, int(a[0]), int(a[1]), int(a[2]), float(a[3]))
+        for owner, a in sums.items()
+    ]
+
+
+def _stages(
+    session: Session,
+    process: SalesProcess,
+    filters: Filters,
+    start: datetime,
+    end: datetime,
+    won_created: int,
+    won_closed: int,
+    history: analytics.History,
+) -> tuple[StageRow, ...]:
+    reach = analytics.reach(
+        session=session, filters=filters, start=start, end=end, back=history.back
+    )
+    histogram: dict[int, list[analytics.Stays]] = defaultdict(list)
+    for row in history.stays:
+        histogram[row.stage_id].append(row)
+    stages = [s for s in process.stages if s.removed_at is None or s.id in histogram]
+    rows = []
+    for stage in stages:
+        further = [r for r in reach if r.process_id == process.id and r.furthest >= stage.position]
+        stays = histogram.get(stage.id, [])
+        count = sum(s.count for s in stays)
+        rows.append(
+            StageRow(
+                id=stage.id,
+                name=stage.name,
+                probability=stage.probability,
+                reached=won_created + sum(r.count for r in further if r.created_in_period),
+                stays=count,
+                average_days=sum(s.total_days for s in stays) / count if count else None,
+                median_days=_median(stays),
+                closed=won_closed
+                + sum(r.count for r in further if r.closed_in_period and r.status == Status.LOST),
+                won=won_closed,
+            )
+        )
+    return tuple(rows)
+
+
+def _median(stays: Sequence[analytics.Stays]) -> int | None:
+    """The median stay in whole days, from the day histogram (the lower middle when even)."""
+    total = sum(s.count for s in stays)
+    if not total:
+        return None
+    middle = (total + 1) // 2
+    seen = 0
+    for row in sorted(stays, key=lambda s: s.days):
+        seen += row.count
+        if seen >= middle:
+            return row.days
+    raise AssertionError("unreachable")
+
+
+def _months(
+    period: Period,
+    owners: Iterable[analytics.OwnerMonth],
+    moves: dict[tuple[int, str], int],
+    open_now: int,
+    now: datetime,
+) -> tuple[MonthRow, ...]:
+    months = period.months
+    created: dict[str, int] = defaultdict(int)
+    for row in owners:
+        if row.month is not None:
+            created[row.month] += row.created
+    by_month: dict[str, int] = defaultdict(int)
+    for (_, moved_in), move in moves.items():
+        by_month[moved_in] += move
+    rows = []
+    for month in months:
+        key = month.strftime("%Y-%m")
+        month_end = datetime.combine(add_months(month, 1), time(), UTC)
+        # The value at the month's end: today's, minus every move made after that month.
+        later = sum(v for k, v in by_month.items() if k > key) if month_end <= now else 0
+        rows.append(MonthRow(month, created.get(key, 0), open_now - later))
+    return tuple(rows)
+
+
+def _segments(
+    rows: Iterable[analytics.Segment], key: Callable[[analytics.Segment], str | None]
+) -> tuple[SegmentRow, ...]:
+    sums: dict[str, list[int]] = {}
+    labels: dict[str, str | None] = {}
+    for row in rows:
+        label = key(row)
+        folded = queries.name_key(label) if label else ""
+        labels.setdefault(folded, label if label else None)
+        acc = sums.setdefault(folded, [0, 0, 0, 0])
+        acc[0] += row.created
+        acc[1] += row.won
+        acc[2] += row.lost
+        acc[3] += row.won_minor
+    segments = [SegmentRow(labels[k], a[0], a[1], a[2], a[3]) for k, a in sums.items()]
+    # The unlabelled rest goes last; the others by weight.
+    return tuple(sorted(segments, key=lambda s: (s.label is None, -s.created, -(s.won + s.lost))))

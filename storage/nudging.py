@@ -1,0 +1,547 @@
+"""Queries of the daily nudge scan, the learned thresholds, follow-ups and the weekly digest.
+
+The scan reads a few columns, not ORM objects: with a million deals, each query is an index
+range over the deals that are due (stuck past a stage's cut-off, past their close date or their
+next step's date), so its cost follows the number of deals due, not the size of the table.
+
+Functions are keyword-only and take the session; the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, aliased
+
+from storage.models import (
+    ChangeKind,
+    DigestSnapshot,
+    FollowUp,
+    FollowUpRule,
+    Member,
+    NudgeMark,
+    Opportunity,
+    Stage,
+    StageChange,
+    Status,
+    open_only,
+)
+
+# A `select()` of opportunity columns; SQLAlchemy 2.0 and 2.1 type Select's parameters
+# differently, so it is left open here.
+Query = Any
+
+
+@dataclass(frozen=True)
+class Mark:
+    nudged_on: date
+    stay_started_at: datetime
+    close_date: date | None
+    next_step_date: date | None
+    level: int
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An open deal one of the scan's index ranges found, with its last nudge (if any)."""
+
+    id: int
+    number: int
+    owner_id: str
+    stage_id: int
+    stage_entered_at: datetime
+    close_date: date
+    next_step_date: date | None
+    snoozed_until: date | None
+    amount_minor: int
+    mark: Mark | None
+
+
+_COLUMNS = (
+    Opportunity.id,
+    Opportunity.number,
+    Opportunity.owner_id,
+    Opportunity.stage_id,
+    Opportunity.stage_entered_at,
+    Opportunity.close_date,
+    Opportunity.next_step_date,
+    Opportunity.snoozed_until,
+    Opportunity.amount_minor,
+    NudgeMark.nudged_on,
+    NudgeMark.stay_started_at,
+    NudgeMark.close_date,
+    NudgeMark.next_step_date,
+    NudgeMark.level,
+)
+
+
+def _candidates(query: Query, session: Session) -> Iterator[Candidate]:
+    # On the connection: plain rows, without the ORM's row loading (tens of thousands here).
+    for row in session.connection().execute(query):
+        mark = Mark(row[9], row[10], row[11], row[12], int(row[13])) if row[9] is not None else None
+        yield Candidate(
+            id=row[0],
+            number=row[1],
+            owner_id=row[2],
+            stage_id=row[3],
+            stage_entered_at=row[4],
+            close_date=row[5],
+            next_step_date=row[6],
+            snoozed_until=row[7],
+            amount_minor=int(row[8]),
+            mark=mark,
+        )
+
+
+def _base(team_id: str, owners: Sequence[str] | None) -> Query:
+    query = (
+        select(*_COLUMNS)
+        .select_from(Opportunity)
+        .outerjoin(NudgeMark, NudgeMark.opportunity_id == Opportunity.id)
+        .where(Opportunity.team_id == team_id, Opportunity.status == Status.OPEN)
+    )
+    if owners is not None:
+        query = query.where(Opportunity.owner_id.in_(owners))
+    return query
+
+
+def stuck_query(
+    team_id: str, stage_id: int, entered_before: datetime, owners: Sequence[str] | None = None
+) -> Query:
+    """One stage's deals that entered it before the cut-off (`ix_opportunities_stuck`)."""
+    return _base(team_id, owners).where(
+        Opportunity.stage_id == stage_id,
+        open_only(Opportunity.stage_entered_at) < entered_before,
+    )
+
+
+def slipped_query(team_id: str, before: date, owners: Sequence[str] | None = None) -> Query:
+    """Deals whose close date has passed (`ix_opportunities_slipped`)."""
+    return _base(team_id, owners).where(open_only(Opportunity.close_date) < before)
+
+
+def next_step_query(team_id: str, before: date, owners: Sequence[str] | None = None) -> Query:
+    """Deals whose next step's date has passed (`ix_opportunities_next_step`)."""
+    return _base(team_id, owners).where(open_only(Opportunity.next_step_date) < before)
+
+
+def scan_candidates(
+    *,
+    session: Session,
+    team_id: str,
+    stuck_cutoffs: dict[int, datetime],
+    before: date,
+    owners: Sequence[str] | None = None,
+) -> Iterator[Candidate]:
+    """Every open deal that may need attention, each once: a few index range scans, streamed
+    (a million-deal workspace may have tens of thousands due)."""
+    seen: set[int] = set()
+    queries = [stuck_query(team_id, s, cut, owners) for s, cut in sorted(stuck_cutoffs.items())]
+    queries += [slipped_query(team_id, before, owners), next_step_query(team_id, before, owners)]
+    for query in queries:
+        for candidate in _candidates(query, session):
+            if candidate.id not in seen:
+                seen.add(candidate.id)
+                yield candidate
+
+
+def save_marks(*, session: Session, team_id: str, marks: dict[int, Mark]) -> None:
+    """Remember what each deal was nudged for (one row per deal, replaced)."""
+    if not marks:
+        return
+    is_postgres = session.get_bind().dialect.name == "postgresql"
+    insert = postgresql.insert if is_postgres else sqlite.insert
+    rows = [
+        {
+            "opportunity_id": opportunity_id,
+            "team_id": team_id,
+            "nudged_on": mark.nudged_on,
+            "stay_started_at": mark.stay_started_at,
+            "close_date": mark.close_date,
+            "next_step_date": mark.next_step_date,
+            "level": mark.level,
+        }
+        for opportunity_id, mark in marks.items()
+    ]
+    statement = insert(NudgeMark)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["opportunity_id"],
+            set_={
+                "nudged_on": statement.excluded.nudged_on,
+                "stay_started_at": statement.excluded.stay_started_at,
+                "close_date": statement.excluded.close_date,
+                "next_step_date": statement.excluded.next_step_date,
+                "level": statement.excluded.level,
+            },
+        ),
+        rows,
+    )
+
+
+def opportunities_by_id(*, session: Session, team_id: str, ids: Iterable[int]) -> list[Opportunity]:
+    wanted = set(ids)
+    if not wanted:
+        return []
+    return list(
+        session.scalars(
+            select(Opportunity).where(Opportunity.team_id == team_id, Opportunity.id.in_(wanted))
+        )
+    )
+
+
+# --- learned thresholds -----------------------------------------------------------------------
+
+
+def finished_stays(
+    *, session: Session, team_id: str, since: datetime, limit: int
+) -> list[tuple[int, float]]:
+    """(stage id, days spent) of the latest stays in a stage that ended since `since`:
+    `limit` ended by a stage change and `limit` by a win or a loss, at most.
+
+    A stay ends with a stage or status row leaving the stage (`from_stage_id`); it began with
+    the deal's previous created / stage / status row. Both lookups are index ranges
+    (`ix_stage_changes_team_kind`, newest first, then `ix_stage_changes_opportunity`), so the
+    cost is bounded by `limit`, not by the size of the history; durations are computed in SQL.
+    """
+    end = aliased(StageChange)
+    start = aliased(StageChange)
+    began = (
+        select(func.max(start.changed_at))
+        .where(
+            start.opportunity_id == end.opportunity_id,
+            start.kind.in_((ChangeKind.CREATED, ChangeKind.STAGE, ChangeKind.STATUS)),
+            or_(
+                start.changed_at < end.changed_at,
+                and_(start.changed_at == end.changed_at, start.id < end.id),
+            ),
+        )
+        .correlate(end)
+        .scalar_subquery()
+    )
+    if session.get_bind().dialect.name == "sqlite":
+        days: Any = func.julianday(end.changed_at) - func.julianday(began)
+    else:
+        days = func.extract("epoch", end.changed_at - began) / 86_400.0
+    stays: list[tuple[int, float]] = []
+    for kind in (ChangeKind.STAGE, ChangeKind.STATUS):  # one index range each, newest first
+        rows = session.execute(
+            select(end.from_stage_id, days)
+            .where(
+                end.team_id == team_id,
+                end.kind == kind,
+                end.changed_at >= since,
+                end.from_stage_id.is_not(None),
+            )
+            .order_by(end.changed_at.desc())
+            .limit(limit)
+        )
+        stays += [(int(stage), float(spent)) for stage, spent in rows if spent is not None]
+    return stays
+
+
+@dataclass(frozen=True)
+class MemberSettings:
+    """What deciding who is due needs of a member, without loading the whole row."""
+
+    user_id: str
+    role: str
+    manager_id: str | None
+    language: str | None
+    timezone: str | None
+    nudges_enabled: bool
+    nudge_minute: int
+
+
+def member_settings(*, session: Session, team_id: str) -> list[MemberSettings]:
+    rows = session.execute(
+        select(
+            Member.user_id,
+            Member.role,
+            Member.manager_id,
+            Member.language,
+            Member.timezone,
+            Member.nudges_enabled,
+            Member.nudge_minute,
+        )
+        .where(Member.team_id == team_id)
+        .order_by(Member.user_id)
+    )
+    return [MemberSettings(*row) for row in rows]
+
+
+def team_stages(*, session: Session, team_id: str) -> list[Stage]:
+    """Every stage of the workspace, removed ones included (deals may still sit in them)."""
+    return list(session.scalars(select(Stage).where(Stage.team_id == team_id)))
+
+
+# --- follow-ups -----------------------------------------------------------------------------
+
+
+def followup_rules(*, session: Session, team_id: str) -> list[FollowUpRule]:
+    return list(
+        session.scalars(
+            select(FollowUpRule)
+            .where(FollowUpRule.team_id == team_id, FollowUpRule.removed_at.is_(None))
+            .order_by(FollowUpRule.id)
+        )
+    )
+
+
+def trigger_events(
+    *, session: Session, rule: FollowUpRule, after: datetime, until: datetime
+) -> list[tuple[int, datetime]]:
+    """(opportunity id, when) of the wins / stage entries a rule reacts to, in a time window."""
+    query = (
+        select(StageChange.opportunity_id, StageChange.changed_at)
+        .join(Opportunity, Opportunity.id == StageChange.opportunity_id)
+        .where(
+            StageChange.team_id == rule.team_id,
+            StageChange.changed_at > after,
+            StageChange.changed_at <= until,
+            Opportunity.process_id == rule.process_id,
+        )
+    )
+    if rule.trigger == "won":
+        query = query.where(StageChange.kind == ChangeKind.STATUS, StageChange.to_value == "won")
+    else:
+        query = query.where(
+            StageChange.kind.in_((ChangeKind.CREATED, ChangeKind.STAGE, ChangeKind.STATUS)),
+            StageChange.to_stage_id == rule.stage_id,
+        )
+    return [(int(opportunity), at) for opportunity, at in session.execute(query)]
+
+
+def existing_followups(
+    *, session: Session, rule_id: int, opportunity_ids: Iterable[int]
+) -> set[int]:
+    wanted = set(opportunity_ids)
+    if not wanted:
+        return set()
+    return set(
+        session.scalars(
+            select(FollowUp.opportunity_id).where(
+                FollowUp.rule_id == rule_id, FollowUp.opportunity_id.in_(wanted)
+            )
+        )
+    )
+
+
+def due_followups(
+    *, session: Session, team_id: str, on_or_before: date, owners: Sequence[str]
+) -> list[tuple[FollowUp, Opportunity]]:
+    """Open, unsent follow-ups due by a day, with their deal, for these owners."""
+    if not owners:
+        return []
+    rows = session.execute(
+        select(FollowUp, Opportunity)
+        .join(Opportunity, Opportunity.id == FollowUp.opportunity_id)
+        .where(
+            FollowUp.team_id == team_id,
+            FollowUp.status == "open",
+            FollowUp.due_on <= on_or_before,
+            FollowUp.sent_on.is_(None),
+            Opportunity.owner_id.in_(owners),
+        )
+        .order_by(FollowUp.due_on, FollowUp.id)
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+def get_followup(*, session: Session, team_id: str, followup_id: int) -> FollowUp | None:
+    return session.scalars(
+        select(FollowUp).where(FollowUp.team_id == team_id, FollowUp.id == followup_id)
+    ).one_or_none()
+
+
+# --- the weekly digest ----------------------------------------------------------------------
+
+
+def created_by_owner(
+    *, session: Session, team_id: str, owners: Sequence[str], since: datetime, until: datetime
+) -> dict[str, tuple[int, int]]:
+    """Deals created in [since, until) per owner: (count, total)."""
+    rows = session.execute(
+        select(Opportunity.owner_id, func.count(), func.sum(Opportunity.amount_minor))
+        .where(
+            Opportunity.team_id == team_id,
+            Opportunity.owner_id.in_(owners),
+            Opportunity.created_at >= since,
+            Opportunity.created_at < until,
+        )
+        .group_by(Opportunity.owner_id)
+    )
+    return {owner: (int(count), int(total or 0)) for owner, count, total in rows}
+
+
+def closed_by_owner(
+    *, session: Session, team_id: str, owners: Sequence[str], since: datetime, until: datetime
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """Deals won or lost in [since, until) per (owner, status): (count, total)."""
+    rows = session.execute(
+        select(
+            Opportunity.owner_id,
+            Opportunity.status,
+            func.count(),
+            func.sum(Opportunity.amount_minor),
+        )
+        .where(
+            Opportunity.team_id == team_id,
+            Opportunity.owner_id.in_(owners),
+            Opportunity.status.in_((Status.WON, Status.LOST)),
+            Opportunity.closed_at >= since,
+            Opportunity.closed_at < until,
+        )
+        .group_by(Opportunity.owner_id, Opportunity.status)
+    )
+    return {(owner, str(status)): (int(c), int(t or 0)) for owner, status, c, t in rows}
+
+
+def advanced_by_owner(
+    *, session: Session, team_id: str, owners: Sequence[str], since: datetime, until: datetime
+) -> dict[str, int]:
+    """Stage changes forward (to a later stage) in [since, until), per deal owner."""
+    before = aliased(Stage)
+    after = aliased(Stage)
+    rows = session.execute(
+        select(Opportunity.owner_id, func.count())
+        .select_from(StageChange)
+        .join(Opportunity, Opportunity.id == StageChange.opportunity_id)
+        .join(before, before.id == StageChange.from_stage_id)
+        .join(after, after.id == StageChange.to_stage_id)
+        .where(
+            StageChange.team_id == team_id,
+            StageChange.kind == ChangeKind.STAGE,
+            StageChange.changed_at >= since,
+            StageChange.changed_at < until,
+            before.process_id == after.process_id,
+            after.position > before.position,
+            Opportunity.owner_id.in_(owners),
+        )
+        .group_by(Opportunity.owner_id)
+    )
+    return {owner: int(count) for owner, count in rows}
+
+
+def open_by_owner(
+    *, session: Session, team_id: str, owners: Sequence[str]
+) -> dict[str, tuple[int, int]]:
+    rows = session.execute(
+        select(Opportunity.owner_id, func.count(), func.sum(Opportunity.amount_minor))
+        .where(
+            Opportunity.team_id == team_id,
+            Opportunity.owner_id.in_(owners),
+            Opportunity.status == Status.OPEN,
+        )
+        .group_by(Opportunity.owner_id)
+    )
+    return {owner: (int(count), int(total or 0)) for owner, count, total in rows}
+
+
+def pushed_close_dates(
+    *, session: Session, team_id: str, owners: Sequence[str], since: datetime, until: datetime
+) -> dict[int, tuple[date, date]]:
+    """Open deals whose close date was moved later in [since, until): id → (first, last)."""
+    rows = session.execute(
+        select(StageChange.opportunity_id, StageChange.from_value, StageChange.to_value)
+        .join(Opportunity, Opportunity.id == StageChange.opportunity_id)
+        .where(
+            StageChange.team_id == team_id,
+            StageChange.kind == ChangeKind.CLOSE_DATE,
+            StageChange.changed_at >= since,
+            StageChange.changed_at < until,
+            Opportunity.status == Status.OPEN,
+            Opportunity.owner_id.in_(owners),
+        )
+        .order_by(StageChange.changed_at, StageChange.id)
+    )
+    moved: dict[int, tuple[date, date]] = {}
+    for opportunity_id, before, after in rows:
+        if not before or not after:
+            continue
+        first = moved.get(opportunity_id, (date.fromisoformat(before), date.min))[0]
+        moved[opportunity_id] = (first, date.fromisoformat(after))
+    return {k: v for k, v in moved.items() if v[1] > v[0]}
+
+
+def slipped_deals(
+    *, session: Session, team_id: str, owners: Sequence[str], since: date, before: date
+) -> list[Opportunity]:
+    """Open deals whose close date fell in [since, before): it passed this week unsigned."""
+    return list(
+        session.scalars(
+            select(Opportunity).where(
+                Opportunity.team_id == team_id,
+                Opportunity.status == Status.OPEN,
+                Opportunity.owner_id.in_(owners),
+                Opportunity.close_date >= since,
+                Opportunity.close_date < before,
+            )
+        )
+    )
+
+
+def members_of(*, session: Session, team_id: str, user_ids: Sequence[str]) -> list[Member]:
+    if not user_ids:
+        return []
+    return list(
+        session.scalars(
+            select(Member).where(Member.team_id == team_id, Member.user_id.in_(set(user_ids)))
+        )
+    )
+
+
+def digest_managers(*, session: Session, team_id: str) -> list[Member]:
+    """Members with at least one rep reporting to them: the digest's readers."""
+    managed = select(Member.manager_id).where(
+        Member.team_id == team_id, Member.manager_id.is_not(None)
+    )
+    return list(
+        session.scalars(
+            select(Member)
+            .where(Member.team_id == team_id, Member.user_id.in_(managed))
+            .order_by(Member.user_id)
+        )
+    )
+
+
+def last_snapshot(
+    *, session: Session, team_id: str, manager_id: str, before_week: str
+) -> DigestSnapshot | None:
+    return session.scalars(
+        select(DigestSnapshot)
+        .where(
+            DigestSnapshot.team_id == team_id,
+            DigestSnapshot.manager_id == manager_id,
+            DigestSnapshot.week < before_week,
+        )
+        .order_by(DigestSnapshot.week.desc())
+        .limit(1)
+    ).one_or_none()
+
+
+def save_snapshot(*, session: Session, snapshot: DigestSnapshot) -> None:
+    """One per manager and week; a re-run of the same week keeps the first figures."""
+    existing = session.scalars(
+        select(DigestSnapshot).where(
+            DigestSnapshot.team_id == snapshot.team_id,
+            DigestSnapshot.manager_id == snapshot.manager_id,
+            DigestSnapshot.week == snapshot.week,
+        )
+    ).one_or_none()
+    if existing is None:
+        session.add(snapshot)
+        session.flush()
+
+
+def stage_positions(*, session: Session, team_id: str) -> dict[int, tuple[int, int]]:
+    """stage id → (process id, position)."""
+    rows = session.execute(
+        select(Stage.id, Stage.process_id, Stage.position).where(Stage.team_id == team_id)
+    )
+    return {stage_id: (process_id, position) for stage_id, process_id, position in rows}
