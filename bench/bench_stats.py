@@ -124,7 +124,9 @@ class Sample:
     deals: int  # deals behind the answer: 0 would mean something went wrong
 
 
-def measure_stats(engine: str, workdir: Path, runs: int, reps: int, runs_all: int) -> list[Sample]:
+def measure_stats(
+    engine: str, workdir: Path, runs: int, reps: int, runs_all: int, scopes: Sequence[str]
+) -> list[Sample]:
     db = Database(stats_url(engine, workdir))
     managers = max(1, reps // 20)
     samples: list[Sample] = []
@@ -147,7 +149,7 @@ def measure_stats(engine: str, workdir: Path, runs: int, reps: int, runs_all: in
         deals = 0 if process is None else process.totals.won + process.totals.lost
         return Sample(scope, user, ms, deals)
 
-    for scope in ("rep", "team", "all"):
+    for scope in scopes:
         one(scope, runs)  # warm-up: first-use costs (imports, compiled statements) aside
         for index in range(runs_all if scope == "all" else runs):
             sample = one(scope, index)
@@ -345,6 +347,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--workdir", type=Path, default=Path(tempfile.gettempdir()) / "salesbot-bench"
     )
     parser.add_argument("--skip-stats", action="store_true")
+    parser.add_argument(
+        "--scopes", default="rep,team,all", help="which stats to time: rep, team, all"
+    )
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
     RESULTS.mkdir(exist_ok=True)
@@ -359,7 +364,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         result.environment = environment(stats_url(engine, args.workdir))
         if not args.skip_stats:
             result.samples = measure_stats(
-                engine, args.workdir, args.runs, args.reps, args.runs_all
+                engine, args.workdir, args.runs, args.reps, args.runs_all, args.scopes.split(",")
             )
         if args.import_rows:
             print(f"[{engine}] importing {args.import_rows:,} rows…", flush=True)
