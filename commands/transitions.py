@@ -64,6 +64,15 @@ def set_stage(
     )
 
 
+def _may_move(
+    session: Session, actor: Actor, opportunity: Opportunity, expected_version: int | None
+) -> None:
+    """The checks every move of an open deal makes, in this order: who, which card, which state."""
+    check_can_change(session=session, actor=actor, opportunity=opportunity)
+    check_version(opportunity, expected_version)
+    _open_only(opportunity)
+
+
 def _open_only(opportunity: Opportunity) -> None:
     if opportunity.status != Status.OPEN:
         raise InvalidInput("move.closed", number=opportunity.number, status=str(opportunity.status))
@@ -77,9 +86,7 @@ def move(
     stage: Stage,
     expected_version: int | None = None,
 ) -> Outcome:
-    check_can_change(session=session, actor=actor, opportunity=opportunity)
-    check_version(opportunity, expected_version)
-    _open_only(opportunity)
+    _may_move(session, actor, opportunity, expected_version)
     if stage.team_id != actor.team_id or stage.process_id != opportunity.process_id:
         raise InvalidInput(
             "move.stage_of_other_process", stage=stage.name, process=opportunity.process.name
@@ -99,9 +106,7 @@ def advance(
     opportunity: Opportunity,
     expected_version: int | None = None,
 ) -> Outcome:
-    check_can_change(session=session, actor=actor, opportunity=opportunity)
-    check_version(opportunity, expected_version)
-    _open_only(opportunity)
+    _may_move(session, actor, opportunity, expected_version)
     later = [
         s
         for s in queries.live_stages(opportunity.process)
@@ -121,9 +126,7 @@ def win(
     opportunity: Opportunity,
     expected_version: int | None = None,
 ) -> Outcome:
-    check_can_change(session=session, actor=actor, opportunity=opportunity)
-    check_version(opportunity, expected_version)
-    _open_only(opportunity)
+    _may_move(session, actor, opportunity, expected_version)
     _close(session, actor, opportunity, Status.WON)
     return Outcome(opportunity, "move.won", {"number": opportunity.number})
 
@@ -136,9 +139,7 @@ def lose(
     reason: str,
     expected_version: int | None = None,
 ) -> Outcome:
-    check_can_change(session=session, actor=actor, opportunity=opportunity)
-    check_version(opportunity, expected_version)
-    _open_only(opportunity)
+    _may_move(session, actor, opportunity, expected_version)
     reason = " ".join(reason.split())
     if not reason:
         raise InvalidInput("move.lost_reason_required", field="reason")
