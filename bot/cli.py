@@ -184,6 +184,7 @@ def _ops(settings: Settings, args: argparse.Namespace) -> int:
 def _prepare(settings: Settings, *, serving: bool = True) -> Services:
     db = Database(settings.database_url)
     db.migrate()
+    db.refresh_statistics()
     if serving:
         from commands.parsing import warm_up
 

@@ -125,6 +125,8 @@ def _run(
             now=now,
             dry_run=args.dry_run,
         )
+    if not args.dry_run and not report.errors:
+        db.refresh_statistics()  # a big import changes the tables' sizes in one go
     _print(report, lang, out)
     return 1 if report.errors else 0
 

@@ -64,6 +64,8 @@ class Runtime:
         self._last_prune = time.monotonic()
         with self.services.db.transaction() as session:
             outbox.prune(session=session, before=now - KEEP_OUTBOX)
+        # Hourly housekeeping is also when SQLite's planner statistics catch up with growth.
+        self.services.db.refresh_statistics()
 
 
 _runtime: Runtime | None = None

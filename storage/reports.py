@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from storage.models import Opportunity, Stage, Status, Target
@@ -46,39 +47,67 @@ def weighted() -> ColumnElement[int]:
     return (Opportunity.amount_minor * probability() + 50) // 100
 
 
-def _where(filters: Filters, status: Status = Status.OPEN) -> list[ColumnElement[bool]]:
-    # For several owners' deals the owner index is the right one, but with `owner_id IN (…)`
-    # SQLite's planner prefers the (team, status, stage…) indexes and walks every open deal of
-    # the company (7 s for a 10-rep team at 1M deals). `status || ''` cannot use an index, so
-    # only (team_id, owner_id) remains as a prefix: a few hundred rows per rep, on both engines.
-    several = filters.owners is not None and len(set(filters.owners)) > 1
-    by_status = (
-        Opportunity.status.concat("") == str(status) if several else Opportunity.status == status
+@dataclass(frozen=True)
+class _Shape:
+    """What a query's SQL depends on; the filters' values go in as parameters. A statement is
+    built once per shape and reused: building one costs more than running it for one rep."""
+
+    owners: int  # 0: everyone, 1: one owner, 2: any other number
+    process: bool
+    origin: bool
+    product: bool
+
+
+def _shape(filters: Filters) -> _Shape:
+    # No owners at all (a manager without reps) is "several" with an empty list: no deal.
+    owners = 0 if filters.owners is None else 1 if len(set(filters.owners)) == 1 else 2
+    return _Shape(
+        owners, filters.process_id is not None, bool(filters.origin), bool(filters.product)
     )
-    conditions: list[ColumnElement[bool]] = [Opportunity.team_id == filters.team_id, by_status]
-    if filters.owners is not None:
-        owners = list(dict.fromkeys(filters.owners))
-        conditions.append(
-            Opportunity.owner_id == owners[0]
-            if len(owners) == 1
-            else Opportunity.owner_id.in_(owners)
-        )
-    if filters.process_id is not None:
-        conditions.append(Opportunity.process_id == filters.process_id)
-    if filters.origin:
-        conditions.append(func.lower(Opportunity.origin) == filters.origin.lower())
-    if filters.product:
-        conditions.append(func.lower(Opportunity.product) == filters.product.lower())
+
+
+def _params(filters: Filters, status: Status = Status.OPEN) -> dict[str, Any]:
+    owners = list(dict.fromkeys(filters.owners or ()))
+    return {
+        "team": filters.team_id,
+        "status": status,
+        "owner": owners[0] if owners else None,
+        "owners": owners,
+        "process": filters.process_id,
+        "origin": (filters.origin or "").lower(),
+        "product": (filters.product or "").lower(),
+    }
+
+
+def _where(shape: _Shape) -> list[ColumnElement[bool]]:
+    # With several owners, `owner_id IN (…)` must lead to the (team, owner, status…) indexes;
+    # SQLite picks them only with table statistics (`Database.refresh_statistics`), else it
+    # may walk every deal of the workspace through a (team, stage) index.
+    conditions: list[ColumnElement[bool]] = [
+        Opportunity.team_id == bindparam("team"),
+        Opportunity.status == bindparam("status"),
+    ]
+    if shape.owners == 1:
+        conditions.append(Opportunity.owner_id == bindparam("owner"))
+    elif shape.owners > 1:
+        conditions.append(Opportunity.owner_id.in_(bindparam("owners", expanding=True)))
+    if shape.process:
+        conditions.append(Opportunity.process_id == bindparam("process"))
+    if shape.origin:
+        conditions.append(func.lower(Opportunity.origin) == bindparam("origin"))
+    if shape.product:
+        conditions.append(func.lower(Opportunity.product) == bindparam("product"))
     return conditions
 
 
-def _totals(query: Any, session: Session) -> Totals:
-    count, amount, weight = session.execute(query).one()
+def _totals(row: Any) -> Totals:
+    count, amount, weight = row
     return Totals(int(count or 0), int(amount or 0), int(weight or 0))
 
 
-def board_query(filters: Filters) -> Select[int, int, int, int]:
-    query = (
+@cache
+def _board(shape: _Shape) -> Select[int, int, int, int]:
+    return (
         select(
             Opportunity.stage_id,
             func.count(),
@@ -86,19 +115,20 @@ def board_query(filters: Filters) -> Select[int, int, int, int]:
             func.sum(weighted()),
         )
         .join(Stage, Stage.id == Opportunity.stage_id)
-        .where(*_where(filters))
+        .where(*_where(shape))
         .group_by(Opportunity.stage_id)
     )
-    return query
+
+
+def board_query(filters: Filters) -> Select[int, int, int, int]:
+    """The board's aggregation with the filters' values bound (to print or EXPLAIN it)."""
+    return _board(_shape(filters)).params(_params(filters))
 
 
 def board(*, session: Session, filters: Filters) -> dict[int, Totals]:
     """Open deals per stage: count, total and weighted total."""
-    query = board_query(filters)
-    return {
-        stage_id: Totals(int(count), int(amount or 0), int(weight or 0))
-        for stage_id, count, amount, weight in session.execute(query)
-    }
+    rows = session.execute(_board(_shape(filters)), _params(filters))
+    return {stage_id: _totals(totals) for stage_id, *totals in rows}
 
 
 def stage_deals(
@@ -108,12 +138,12 @@ def stage_deals(
     query = (
         select(Opportunity)
         .join(Stage, Stage.id == Opportunity.stage_id)
-        .where(*_where(filters), Opportunity.stage_id == stage_id)
+        .where(*_where(_shape(filters)), Opportunity.stage_id == stage_id)
         .order_by(Opportunity.amount_minor.desc(), Opportunity.number)
         .limit(limit)
         .offset(offset)
     )
-    return list(session.scalars(query))
+    return list(session.scalars(query, _params(filters)))
 
 
 def top_deals(
@@ -139,12 +169,12 @@ def top_deals(
     ranked = (
         select(Opportunity.id.label("id"), rank.label("rank"))
         .join(Stage, Stage.id == Opportunity.stage_id)
-        .where(*_where(filters), Opportunity.stage_id.in_(list(stage_ids)))
+        .where(*_where(_shape(filters)), Opportunity.stage_id.in_(list(stage_ids)))
         .subquery()
     )
     chosen = select(ranked.c.id).where(ranked.c.rank <= limit)
     for deal in session.scalars(
-        select(Opportunity).where(Opportunity.id.in_(chosen)).order_by(*order)
+        select(Opportunity).where(Opportunity.id.in_(chosen)).order_by(*order), _params(filters)
     ):
         found[deal.stage_id].append(deal)
     return found
@@ -152,39 +182,49 @@ def top_deals(
 
 def month_key(session: Session, column: Any) -> ColumnElement[str]:
     """'YYYY-MM' of a date or timestamp column, on SQLite (text) and PostgreSQL."""
-    if session.get_bind().dialect.name == "sqlite":
+    return _month(session.get_bind().dialect.name, column)
+
+
+def _month(dialect: str, column: Any) -> ColumnElement[str]:
+    if dialect == "sqlite":
         return func.substr(column, 1, 7)
     return func.to_char(column, "YYYY-MM")
+
+
+@cache
+def _forecast(dialect: str, shape: _Shape) -> Select[str, int, int, int]:
+    month = _month(dialect, Opportunity.close_date)
+    return (
+        select(month, func.count(), func.sum(Opportunity.amount_minor), func.sum(weighted()))
+        .join(Stage, Stage.id == Opportunity.stage_id)
+        .where(
+            *_where(shape),
+            Opportunity.close_date >= bindparam("start"),
+            Opportunity.close_date < bindparam("end"),
+        )
+        .group_by(month)
+    )
 
 
 def forecast_query(
     session: Session, filters: Filters, start: date, end: date
 ) -> Select[str, int, int, int]:
-    month = month_key(session, Opportunity.close_date)
-    query = (
-        select(month, func.count(), func.sum(Opportunity.amount_minor), func.sum(weighted()))
-        .join(Stage, Stage.id == Opportunity.stage_id)
-        .where(*_where(filters), Opportunity.close_date >= start, Opportunity.close_date < end)
-        .group_by(month)
-    )
-    return query
+    """The forecast's aggregation with the filters' values bound (to print or EXPLAIN it)."""
+    statement = _forecast(session.get_bind().dialect.name, _shape(filters))
+    return statement.params(_params(filters), start=start, end=end)
 
 
 def forecast(*, session: Session, filters: Filters, start: date, end: date) -> dict[str, Totals]:
     """Open deals by expected signing month ('YYYY-MM'), for close dates in [start, end)."""
-    query = forecast_query(session, filters, start, end)
-    return {
-        str(key): Totals(int(count), int(amount or 0), int(weight or 0))
-        for key, count, amount, weight in session.execute(query)
-    }
+    statement = _forecast(session.get_bind().dialect.name, _shape(filters))
+    rows = session.execute(statement, {**_params(filters), "start": start, "end": end})
+    return {str(key): _totals(totals) for key, *totals in rows}
 
 
-def won_by_month(
-    *, session: Session, filters: Filters, start: datetime, end: datetime
-) -> dict[str, Totals]:
-    """Deals won, by the month they were won (UTC), closed in [start, end)."""
-    month = month_key(session, Opportunity.closed_at)
-    query = (
+@cache
+def _won(dialect: str, shape: _Shape) -> Select[str, int, int, int]:
+    month = _month(dialect, Opportunity.closed_at)
+    return (
         select(
             month,
             func.count(),
@@ -192,26 +232,36 @@ def won_by_month(
             func.sum(Opportunity.amount_minor),
         )
         .where(
-            *_where(filters, Status.WON),
-            Opportunity.closed_at >= start,
-            Opportunity.closed_at < end,
+            *_where(shape),
+            Opportunity.closed_at >= bindparam("start"),
+            Opportunity.closed_at < bindparam("end"),
         )
         .group_by(month)
     )
-    return {
-        str(key): Totals(int(count), int(amount or 0), int(weight or 0))
-        for key, count, amount, weight in session.execute(query)
-    }
+
+
+def won_by_month(
+    *, session: Session, filters: Filters, start: datetime, end: datetime
+) -> dict[str, Totals]:
+    """Deals won, by the month they were won (UTC), closed in [start, end)."""
+    statement = _won(session.get_bind().dialect.name, _shape(filters))
+    rows = session.execute(statement, {**_params(filters, Status.WON), "start": start, "end": end})
+    return {str(key): _totals(totals) for key, *totals in rows}
+
+
+@cache
+def _overdue(shape: _Shape) -> Select[int, int, int]:
+    return (
+        select(func.count(), func.sum(Opportunity.amount_minor), func.sum(weighted()))
+        .join(Stage, Stage.id == Opportunity.stage_id)
+        .where(*_where(shape), Opportunity.close_date < bindparam("today"))
+    )
 
 
 def overdue(*, session: Session, filters: Filters, today: date) -> Totals:
     """Open deals whose expected close date has passed: shown apart, never hidden in a month."""
-    query = (
-        select(func.count(), func.sum(Opportunity.amount_minor), func.sum(weighted()))
-        .join(Stage, Stage.id == Opportunity.stage_id)
-        .where(*_where(filters), Opportunity.close_date < today)
-    )
-    return _totals(query, session)
+    row = session.execute(_overdue(_shape(filters)), {**_params(filters), "today": today}).one()
+    return _totals(row)
 
 
 def attention(
@@ -231,14 +281,15 @@ def attention(
         for stage_id, cutoff in stuck_before.items()
     ]
     needs = or_(Opportunity.close_date < today, *stuck)
-    count = session.scalar(
-        select(func.count()).select_from(Opportunity).where(*_where(filters), needs)
-    )
+    where = [*_where(_shape(filters)), needs]
+    params = _params(filters)
+    count = session.scalar(select(func.count()).select_from(Opportunity).where(*where), params)
     deals = session.scalars(
         select(Opportunity)
-        .where(*_where(filters), needs)
+        .where(*where)
         .order_by(Opportunity.amount_minor.desc(), Opportunity.number)
-        .limit(limit)
+        .limit(limit),
+        params,
     )
     return int(count or 0), list(deals)
 
