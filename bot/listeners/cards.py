@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -23,6 +24,14 @@ from sqlalchemy.orm.exc import StaleDataError
 from bot import format as fmt
 from bot.home import refresh_homes
 from bot.ids import Action, Block, Callback, Menu, parse_card_value
+from bot.listeners.changes import (
+    Change,
+    current_card,
+    outcome_text,
+    redraw,
+    run_change,
+    snooze_until,
+)
 from bot.listeners.errors import after_ack, error_text
 from bot.services import Services
 from bot.views import modal, opportunity
@@ -34,44 +43,14 @@ from commands.i18n import t
 from commands.parsing import parse_amount, parse_close_date
 from commands.permissions import check_can_change
 from storage import queries
-from storage.models import Opportunity, Status
+from storage.models import Opportunity
 
 log = logging.getLogger(__name__)
-
-Change = Callable[[Session, Actor, Opportunity, int | None], transitions.Outcome]
 
 
 def register(app: App, services: Services) -> None:
     guard = after_ack(services)
     db = services.db
-
-    def run_change(
-        actor: Actor, number: int, change: Change, version: int | None
-    ) -> tuple[Card, str, transitions.Outcome | None]:
-        """Apply one change; a stale or raced click answers with the current card instead."""
-        try:
-            with db.transaction() as session:
-                deal = opp_show.find(session=session, actor=actor, ref=str(number))
-                outcome = change(session, actor, deal, version)
-                session.flush()
-                card = opp_show.full_card(session=session, actor=actor, opportunity=deal)
-            return card, outcome_text(actor, outcome), outcome
-        except (transitions.Stale, StaleDataError) as stale:
-            key = "move.stale" if isinstance(stale, transitions.Stale) else "move.conflict"
-            with db.reading() as session:
-                deal = opp_show.find(session=session, actor=actor, ref=str(number))
-                card = opp_show.full_card(session=session, actor=actor, opportunity=deal)
-            stage = (
-                t(actor.lang, f"status.{card.status}")
-                if card.status != Status.OPEN
-                else card.stage.name
-            )
-            return card, t(actor.lang, key, number=number, stage=fmt.escape(stage)), None
-
-    def redraw(body: dict[str, Any], respond: Respond, actor: Actor, card: Card, note: str) -> None:
-        blocks = (body.get("message") or {}).get("blocks")
-        redrawn = opportunity.replace_card(blocks, card.number, card, actor.lang, actor.tz, note)
-        respond(text=note, blocks=redrawn, replace_original=True, response_type="ephemeral")
 
     def clicked(kind: str) -> Callable[..., None]:
         def listener(
@@ -93,11 +72,11 @@ def register(app: App, services: Services) -> None:
             else:
                 number, version = parse_card_value(str(raw))
                 change = CHANGES[kind]
-            card, note, outcome = run_change(actor, number, change, version)
-            redraw(body, respond, actor, card, note)
-            refresh_homes(services, client, actor.team_id, (card.owner_id, actor.user_id))
-            if kind == "won" and outcome is not None and outcome.changed:
-                announce(services, client, actor, card)
+            done = run_change(db, actor, number, change, version)
+            redraw(body, respond, actor, done.card, done.note)
+            refresh_homes(services, client, actor.team_id, (done.card.owner_id, actor.user_id))
+            if kind == "won" and done.outcome is not None and done.outcome.changed:
+                announce(services, client, actor, done.card)
 
         return listener
 
@@ -170,9 +149,9 @@ def register(app: App, services: Services) -> None:
                 session=session, actor=a, opportunity=deal, reason=reason, expected_version=v
             )
 
-        card, note, _ = run_change(actor, int(metadata["number"]), lose, metadata.get("version"))
-        _send(client, metadata.get("response_url"), actor, card, note)
-        refresh_homes(services, client, actor.team_id, (card.owner_id, actor.user_id))
+        done = run_change(db, actor, int(metadata["number"]), lose, metadata.get("version"))
+        _send(client, metadata.get("response_url"), actor, done.card, done.note)
+        refresh_homes(services, client, actor.team_id, (done.card.owner_id, actor.user_id))
 
     @app.action(Action.MENU)
     @guard
@@ -210,28 +189,24 @@ def register(app: App, services: Services) -> None:
         ack()
         if choice == Menu.SNOOZE:
             until = actor.today + timedelta(days=7)
-
-            def snooze(session: Session, a: Actor, deal: Opportunity, v: int | None) -> Any:
-                return opp_edit.snooze(
-                    session=session, actor=a, opportunity=deal, until=until, expected_version=v
+            done = run_change(db, actor, number, snooze_until(until), version)
+            if done.outcome is not None:
+                snoozed = fmt.day(until, actor.lang)
+                done = replace(
+                    done, note=t(actor.lang, "move.snoozed", number=number, date=snoozed)
                 )
-
-            card, note, _ = run_change(actor, number, snooze, version)
-            note = t(actor.lang, "move.snoozed", number=number, date=fmt.day(until, actor.lang))
         elif choice in (Menu.REOPEN, Menu.ADVANCE, Menu.WON):
-            card, note, outcome = run_change(actor, number, CHANGES[choice], version)
-            if choice == Menu.WON and outcome is not None and outcome.changed:
-                announce(services, client, actor, card)
+            done = run_change(db, actor, number, CHANGES[choice], version)
+            if choice == Menu.WON and done.outcome is not None and done.outcome.changed:
+                announce(services, client, actor, done.card)
         elif choice == Menu.SHOW:
-            with db.reading() as session:
-                deal = opp_show.find(session=session, actor=actor, ref=str(number))
-                card = opp_show.full_card(session=session, actor=actor, opportunity=deal)
+            card = current_card(db, actor, number)
             respond(**opportunity.card_message(card, actor.lang, actor.tz), replace_original=False)
             return
         else:
             raise InvalidInput("opp.ref_invalid", ref=choice[:40])
-        redraw(body, respond, actor, card, note)
-        refresh_homes(services, client, actor.team_id, (card.owner_id, actor.user_id))
+        redraw(body, respond, actor, done.card, done.note)
+        refresh_homes(services, client, actor.team_id, (done.card.owner_id, actor.user_id))
 
     @app.view(Callback.EDIT)
     @guard
@@ -272,12 +247,6 @@ def register(app: App, services: Services) -> None:
         ack()
         _send(client, metadata.get("response_url"), actor, card, note)
         refresh_homes(services, client, actor.team_id, (card.owner_id, actor.user_id))
-
-
-def outcome_text(actor: Actor, outcome: transitions.Outcome) -> str:
-    """What happened, in the user's words; stage names are user text, so escaped."""
-    params = {k: fmt.escape(v) if isinstance(v, str) else v for k, v in outcome.params.items()}
-    return t(actor.lang, outcome.key, **params)
 
 
 def _to_stage(stage_id: int) -> Change:

@@ -10,7 +10,8 @@ from slack_sdk import WebClient
 from bot import format as fmt
 from bot.home import refresh_homes
 from bot.ids import Command
-from bot.listeners.cards import announce, edited_note, outcome_text
+from bot.listeners.cards import announce, edited_note
+from bot.listeners.changes import outcome_text
 from bot.listeners.errors import after_ack
 from bot.listeners.stats import send_export
 from bot.services import Services

@@ -1,8 +1,8 @@
 """The nudge's own controls (new close date, snooze), and the follow-ups' Done button.
 
 The card's buttons on a nudge (advance, stage, won, lost, menu, open) are the card listeners';
-like them, these ack at once, change the deal in one transaction, and redraw the deal's lines
-in place in the same message, with a line saying what happened.
+like them (`bot.listeners.changes`), these ack at once, change the deal in one transaction, and
+redraw the deal's lines in place in the same message, with a line saying what happened.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from slack_sdk import WebClient
 from bot import format as fmt
 from bot.home import refresh_homes
 from bot.ids import Nudge, parse_nudge_block
+from bot.listeners.changes import Change, close_on, redraw, run_change, snooze_until
 from bot.listeners.errors import after_ack
 from bot.services import Services
 from bot.views import nudges as nudge_views
-from bot.views import opportunity
-from commands import followups, opp_edit, opp_show
+from commands import followups
 from commands.context import Actor
 from commands.errors import InvalidInput
 from commands.i18n import t
@@ -43,20 +43,22 @@ def register(app: App, services: Services) -> None:
     guard = after_ack(services)
     db = services.db
 
-    def redraw(
-        body: dict[str, Any], respond: Respond, actor: Actor, number: int, note: str
+    def change_and_redraw(
+        body: dict[str, Any],
+        respond: Respond,
+        client: WebClient,
+        actor: Actor,
+        number: int,
+        change: Change,
+        note: str,
     ) -> None:
-        with db.reading() as session:
-            deal = opp_show.find(session=session, actor=actor, ref=str(number))
-            card = opp_show.full_card(session=session, actor=actor, opportunity=deal)
-        blocks = (body.get("message") or {}).get("blocks")
-        redrawn = opportunity.replace_card(blocks, number, card, actor.lang, actor.tz, note)
-        respond(text=note, blocks=redrawn, replace_original=True)
+        """`note` says what was done; a stale or raced click gets the current card instead."""
+        done = run_change(db, actor, number, change, None)
+        shown = note if done.outcome is not None else done.note
+        redraw(body, respond, actor, done.card, shown, ephemeral=False)
+        refresh_homes(services, client, actor.team_id, (done.card.owner_id, actor.user_id))
 
-    def snooze(actor: Actor, number: int, until: date) -> str:
-        with db.transaction() as session:
-            deal = opp_show.find(session=session, actor=actor, ref=str(number))
-            opp_edit.snooze(session=session, actor=actor, opportunity=deal, until=until)
+    def snoozed(actor: Actor, number: int, until: date) -> str:
         return t(actor.lang, "move.snoozed", number=number, date=fmt.day(until, actor.lang))
 
     @app.action(Nudge.CLOSE_DATE)
@@ -73,20 +75,10 @@ def register(app: App, services: Services) -> None:
         actor: Actor = context["actor"]
         number = parse_nudge_block(str(action.get("block_id", "")))
         picked = parse_close_date(str(action.get("selected_date") or ""), today=actor.today)
-        with db.transaction() as session:
-            deal = opp_show.find(session=session, actor=actor, ref=str(number))
-            opp_edit.apply(
-                session=session,
-                actor=actor,
-                opportunity=deal,
-                changes=opp_edit.Changes(close_date=picked),
-            )
-            owner = deal.owner_id
         note = t(
             actor.lang, "nudge.close_date_set", number=number, date=fmt.day(picked, actor.lang)
         )
-        redraw(body, respond, actor, number, note)
-        refresh_homes(services, client, actor.team_id, (owner, actor.user_id))
+        change_and_redraw(body, respond, client, actor, number, close_on(picked), note)
 
     @app.action(Nudge.SNOOZE)
     @guard
@@ -95,6 +87,7 @@ def register(app: App, services: Services) -> None:
         body: dict[str, Any],
         action: dict[str, Any],
         respond: Respond,
+        client: WebClient,
         context: dict[str, Any],
     ) -> None:
         ack()
@@ -102,23 +95,26 @@ def register(app: App, services: Services) -> None:
         days, _, number = str((action.get("selected_option") or {}).get("value", "")).partition(":")
         if not (days.isdigit() and number.isdigit()) or not 1 <= int(days) <= MAX_DAYS:
             raise InvalidInput("opp.ref_invalid", ref=number[:40])
-        note = snooze(actor, int(number), actor.today + timedelta(days=int(days)))
-        redraw(body, respond, actor, int(number), note)
+        until = actor.today + timedelta(days=int(days))
+        note = snoozed(actor, int(number), until)
+        change_and_redraw(body, respond, client, actor, int(number), snooze_until(until), note)
 
     @app.action(Nudge.SNOOZE_UNTIL)
     @guard
-    def snooze_until(
+    def snooze_to(
         ack: Ack,
         body: dict[str, Any],
         action: dict[str, Any],
         respond: Respond,
+        client: WebClient,
         context: dict[str, Any],
     ) -> None:
         ack()
         actor: Actor = context["actor"]
         number = parse_nudge_block(str(action.get("block_id", "")))
         until = snooze_date(str(action.get("selected_date") or ""), actor.today)
-        redraw(body, respond, actor, number, snooze(actor, number, until))
+        note = snoozed(actor, number, until)
+        change_and_redraw(body, respond, client, actor, number, snooze_until(until), note)
 
     @app.action(Nudge.FOLLOWUP_DONE)
     @guard
