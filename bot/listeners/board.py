@@ -11,6 +11,7 @@ from bot.ids import Action, Command
 from bot.listeners import stats as stats_listeners
 from bot.listeners.errors import after_ack
 from bot.services import Services
+from bot.uploads import send_png_to_dm, wants_chart
 from bot.views import board as board_views
 from bot.views import forecast as forecast_views
 from commands import forecast, pipeline, stats
@@ -27,21 +28,17 @@ def _page_value(value: str) -> tuple[int, int, str]:
     return int(stage), int(offset), text
 
 
-CHART_WORDS = {"chart", "graph", "graphique", "graphe"}
-
-
 def send_chart(client: WebClient, actor: Actor, result: forecast.Forecast) -> None:
-    """The chart goes to the user's DM with the bot: a channel may not have the bot in it."""
+    """The chart goes to the user's DM with the bot."""
     from bot.charts import forecast_png  # matplotlib loads only when a chart is asked for
 
-    png = forecast_png(result, actor.lang)
-    channel = client.conversations_open(users=actor.user_id)["channel"]["id"]
-    client.files_upload_v2(
-        channel=channel,
-        content=png,
-        filename="forecast.png",
-        title=t(actor.lang, "forecast.chart_title"),
-        initial_comment=t(actor.lang, "forecast.chart_comment"),
+    send_png_to_dm(
+        client,
+        actor.user_id,
+        forecast_png(result, actor.lang),
+        "forecast.png",
+        t(actor.lang, "forecast.chart_title"),
+        t(actor.lang, "forecast.chart_comment"),
     )
 
 
@@ -84,9 +81,7 @@ def register(app: App, services: Services) -> None:
         ack: Ack, command: dict[str, Any], client: WebClient, context: dict[str, Any]
     ) -> None:
         actor: Actor = context["actor"]
-        words = command.get("text", "").split()
-        chart = any(w.lower() in CHART_WORDS for w in words)
-        text = " ".join(w for w in words if w.lower() not in CHART_WORDS)
+        chart, text = wants_chart(command.get("text", ""))
         with db.reading() as session:
             result = forecast.forecast(session=session, actor=actor, text=text)
         ack(**forecast_views.forecast_message(result, actor.lang))

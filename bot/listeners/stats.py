@@ -17,13 +17,12 @@ from slack_sdk import WebClient
 from bot.ids import Stats as StatsAction
 from bot.listeners.errors import after_ack
 from bot.services import Services
+from bot.uploads import send_png_to_dm, send_to_dm, wants_chart
 from bot.views.opportunity import text_message
 from bot.views.stats import stats_message
 from commands import export, stats
 from commands.context import Actor
 from commands.i18n import t
-
-CHART_WORDS = {"chart", "graph", "graphique", "graphe"}
 
 
 def answer_stats(
@@ -37,9 +36,7 @@ def answer_stats(
 ) -> None:
     """`text` is what followed `stats`; "chart" anywhere also sends the chart."""
     ack()
-    words = text.split()
-    chart = any(w.lower() in CHART_WORDS for w in words)
-    text = " ".join(w for w in words if w.lower() not in CHART_WORDS)
+    chart, text = wants_chart(text)
     with services.db.reading() as session:
         result = stats.stats(session=session, actor=actor, text=text)
     respond(**stats_message(result, actor.lang), replace_original=False)
@@ -51,14 +48,13 @@ def send_chart(client: WebClient, actor: Actor, result: stats.Stats) -> None:
     """To the user's DM, like the forecast chart: a channel may not have the bot in it."""
     from bot.stats_charts import stats_png  # matplotlib loads only when a chart is asked for
 
-    png = stats_png(result, actor.lang)
-    channel = client.conversations_open(users=actor.user_id)["channel"]["id"]
-    client.files_upload_v2(
-        channel=channel,
-        content=png,
-        filename="stats.png",
-        title=t(actor.lang, "stats.chart_title"),
-        initial_comment=t(actor.lang, "stats.chart_comment"),
+    send_png_to_dm(
+        client,
+        actor.user_id,
+        stats_png(result, actor.lang),
+        "stats.png",
+        t(actor.lang, "stats.chart_title"),
+        t(actor.lang, "stats.chart_comment"),
     )
 
 
@@ -91,8 +87,7 @@ def send_export(
                 limit=export.XLSX_MAX_ROWS,
             )
         )
-        channel = client.conversations_open(users=actor.user_id)["channel"]["id"]
-        client.files_upload_v2(file_uploads=uploads, channel=channel, initial_comment=comment)
+        send_to_dm(client, actor.user_id, uploads, comment)
 
 
 def register(app: App, services: Services) -> None:
