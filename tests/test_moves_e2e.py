@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from bot.blockkit_limits import message_problems, view_problems
+from bot.localslack import ApiCall
 from bot.render_text import input_fields, state_value
 from storage.db import Database
 from storage.models import Workspace
@@ -267,10 +269,23 @@ def test_opening_the_home_publishes_it_once_even_when_slack_retries(server: Serv
     assert len(server.slack.calls_to("views.publish")) == 1
 
 
+def _stage_counts(view: dict[str, Any]) -> list[int]:
+    """The open-deal count on each stage line of a (French) Home, in process order."""
+    text = json.dumps(view, ensure_ascii=False)
+    return [int(n) for n in re.findall(r"\(\d+ %\) — (\d+) en cours", text)]
+
+
 def test_a_click_republishes_the_owners_home(server: Server) -> None:
+    def marie(call: ApiCall) -> bool:
+        return bool(call.args["user_id"] == "U0MARIE")
+
+    server.slack.clear()
     card = _new_card(server)
+    before = _stage_counts(server.slack.wait_for("views.publish", marie).args["view"])
     server.slack.clear()
     _click(server, "U0MARIE", card, "opp_advance")
-    published = server.slack.wait_for("views.publish", lambda c: c.args["user_id"] == "U0MARIE")
+    published = server.slack.wait_for("views.publish", marie)
     assert published.ok
-    assert "Rendez-vous planifié" in json.dumps(published.args["view"], ensure_ascii=False)
+    after = _stage_counts(published.args["view"])
+    # The new deal left the first stage for the second; nothing else moved.
+    assert after == [before[0] - 1, before[1] + 1, *before[2:]]
