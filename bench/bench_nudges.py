@@ -13,9 +13,10 @@ For each engine it:
    learned thresholds read;
 3. for each `--due` share (1 % and 10 % by default) shapes the open deals
    (`seed_nudges.shape_due`) and times the daily scan — who is due (5,000 reps), the
-   thresholds (once), the candidates' index ranges and their classification — as the median
-   of `--repeat` runs, checking it finds exactly the deals made due; prints each query's
-   `EXPLAIN` to show the indexes are used;
+   thresholds (once), the statement that decides which deals are due and keeps each rep's
+   count and ten most valuable — as the median of `--repeat` runs, checking it finds exactly
+   the deals made due (target: under a second, growing with the deals due); prints the
+   statement's `EXPLAIN` to show the indexes are used;
 4. at `--delivery-due` (10 %: every rep has deals due), starts `salesbot nudges --as-of
    <next weekday>` as a real process
    against a `LocalSlack` that allows one message per second per channel and answers bursts
@@ -42,11 +43,11 @@ import uuid
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -170,27 +171,19 @@ def scan_bench(
 
 
 def explain(db: Database, team_id: str, now: datetime) -> dict[str, list[str]]:
-    """The plans of the scan's queries, to show each is an index range."""
+    """The plan of the scan's statement, to show each of its ranges is an index range."""
+    today = next_weekday(now.date())
     with db.reading() as session:
-        stage_id = session.scalar(
-            select(func.min(nudging.Opportunity.stage_id)).where(
-                nudging.Opportunity.team_id == team_id
-            )
-        )
-    queries = {
-        "stuck (one stage)": nudging.stuck_query(
-            team_id, int(stage_id or 0), now - timedelta(days=13)
-        ),
-        "slipped": nudging.slipped_query(team_id, now.date()),
-        "next step": nudging.next_step_query(team_id, now.date()),
-    }
+        workspace = session.get(Workspace, team_id)
+        tz = workspace.timezone if workspace else "UTC"
+        limits = stuck.thresholds(session=session, team_id=team_id, now=now)
+    query = nudging.due_query(team_id, nudges.clock(limits, today=today, tz=tz), nudges.MAX_DEALS)
     plans: dict[str, list[str]] = {}
     with db.engine.connect() as conn:
-        for name, query in queries.items():
-            sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
-            prefix = "EXPLAIN QUERY PLAN " if db.is_sqlite else "EXPLAIN (ANALYZE, COSTS OFF) "
-            rows = conn.execute(text(prefix + sql)).all()
-            plans[name] = [str(row[-1]) for row in rows]
+        sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
+        prefix = "EXPLAIN QUERY PLAN " if db.is_sqlite else "EXPLAIN (ANALYZE, COSTS OFF) "
+        rows = conn.execute(text(prefix + sql)).all()
+        plans["scan"] = [str(row[-1]) for row in rows]
     return plans
 
 
@@ -331,11 +324,11 @@ def table(results: Sequence[dict[str, Any]]) -> tuple[str, bool]:
                 passed = exact and scan["median_s"] < SCAN_TARGET
                 target = "< 1 s"
             else:
-                # More deals due: the time may grow with them, not faster.
+                # More deals due: still under a second, the time growing with them, not faster.
                 due_ratio = scan["due"] / max(first["due"], 1)
                 time_ratio = scan["median_s"] / max(first["median_s"], 1e-9)
-                passed = exact and time_ratio <= 1.5 * due_ratio
-                target = f"×{due_ratio:.0f} due → at most ×{1.5 * due_ratio:.0f} time"
+                passed = exact and scan["median_s"] < SCAN_TARGET and time_ratio <= 1.5 * due_ratio
+                target = f"< 1 s, ×{due_ratio:.0f} due → at most ×{1.5 * due_ratio:.0f} time"
             ok &= passed
             grown = "" if scan is first else f", ×{scan['median_s'] / first['median_s']:.1f}"
             lines.append(
@@ -378,7 +371,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--burst", type=int, default=25, help="429s per burst")
     parser.add_argument("--burst-every", type=float, default=1.0, help="seconds between bursts")
     parser.add_argument(
-        "--delivery-due", type=float, default=10.0, help="% due for the delivery run (all reps)"
+        "--delivery-due", type=float, default=10.0, help="%% due for the delivery run (all reps)"
     )
     parser.add_argument("--skip-delivery", action="store_true")
     args = parser.parse_args(argv)

@@ -6,8 +6,9 @@ an admin without reports), with the figures behind each signal so a manager can 
 - prospecting: created in the last 90 days under half the team's median (median ≥ 4);
 - closing: win rate over the last 180 days 15 points or more under the team's, on at least 10
   closed deals;
-- stuck: at least 5 open deals stuck in their stage (past the stage's "stuck after" days, 14 by
-  default, as on the Home) and at least twice the team's median.
+- stuck: at least 5 open deals stuck in their stage and at least twice the team's median;
+  stuck as in the nudges and on the Home (`commands.stuck`: the admin's "stuck after" days,
+  else learned from history, else 14), days counted in the workspace's timezone.
 
 The weekly digest calls `coaching_signals`; `/pipeline stats team` shows the whole table.
 """
@@ -22,8 +23,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from commands.context import Actor
-from commands.home import stuck_threshold
+from commands import stuck
+from commands.context import Actor, zone
 from storage import analytics, queries
 from storage.models import Role
 
@@ -98,11 +99,10 @@ def coached_reps(*, session: Session, actor: Actor, whole_company: bool = False)
 def coaching(*, session: Session, team_id: str, reps: Sequence[str], now: datetime) -> Coaching:
     if not reps:
         return Coaching((), 0.0, None, 0.0, ())
-    cutoffs = {
-        stage.id: now - timedelta(days=stuck_threshold(stage.stuck_after_days))
-        for process in queries.all_processes(session=session, team_id=team_id)
-        for stage in process.stages
-    }
+    workspace = queries.get_workspace(session=session, team_id=team_id)
+    tz = workspace.timezone if workspace else "UTC"
+    limits = stuck.recent_thresholds(session=session, team_id=team_id, now=now)
+    cutoffs = stuck.stuck_before(limits, today=now.astimezone(zone(tz)).date(), tz=tz)
     figures = analytics.activity(
         session=session,
         team_id=team_id,

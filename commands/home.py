@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
 from commands import forecast as forecasting
-from commands import pipeline
+from commands import pipeline, stuck
 from commands.cards import Card, card_of
 from commands.context import Actor
 from commands.pipeline import filters_of
 from storage import queries, reports
 from storage.models import Role
 
-DEFAULT_STUCK_DAYS = 14  # until a stage has its own threshold
 ATTENTION = 12  # deals shown with their buttons: two blocks each, within the 100-block view
 
 
@@ -29,21 +27,19 @@ class Home:
     selected: str  # "" for me, "team", or a rep's id
 
 
-def stuck_threshold(days: int | None) -> int:
-    return days if days is not None else DEFAULT_STUCK_DAYS
-
-
 def home(*, session: Session, actor: Actor, selected: str = "") -> Home:
     """`selected` is what a manager picked in the Home's selector; checked like /pipeline."""
     text = "team" if selected == "team" else (f"<@{selected}>" if selected else "")
     board = pipeline.board(session=session, actor=actor, text=text, deals_budget=0)
     outlook = forecasting.forecast(session=session, actor=actor, text=f"{text} 3")
     filters = filters_of(actor, board.scope)
-    cutoffs = {
-        s.id: actor.now - timedelta(days=stuck_threshold(s.stuck_after_days))
-        for p in queries.all_processes(session=session, team_id=actor.team_id)
-        for s in p.stages
-    }
+    # Stuck as in the nudges: the same thresholds (history's cached for a few minutes).
+    processes = queries.all_processes(session=session, team_id=actor.team_id)
+    stages = [s for p in processes for s in p.stages]
+    limits = stuck.recent_thresholds(
+        session=session, team_id=actor.team_id, now=actor.now, stages=stages
+    )
+    cutoffs = stuck.stuck_before(limits, today=actor.today, tz=actor.tz)
     count, deals = reports.attention(
         session=session, filters=filters, today=actor.today, stuck_before=cutoffs, limit=ATTENTION
     )

@@ -26,15 +26,16 @@ from sqlalchemy.orm import Session
 from commands import stuck
 from commands.cards import Card, card_of, days_between
 from commands.context import Actor, zone
-from commands.stuck import Threshold
+from commands.stuck import Threshold, entered_before, stuck_before
 from storage import nudging, outbox, queries
-from storage.models import Role
+from storage.models import Opportunity, Role, Status
 from storage.nudging import Candidate, Mark
 
 NUDGE = "nudge"
 ESCALATION = "escalation"
 MAX_DEALS = 10  # per message: four blocks each, within Slack's 50
-OWNER_FILTER_MAX = 200  # past this many recipients, scan the workspace and filter in Python
+# Up to this many recipients, the scan reads their open deals; past it, the workspace's due.
+OWNER_FILTER_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -144,17 +145,14 @@ class Attention:
         return days_between(self.candidate.stage_entered_at, self.today, self.tz)
 
 
-@functools.lru_cache(maxsize=4096)
-def entered_before(day: date, days: int, tz: str) -> datetime:
-    """The moment a deal must have entered its stage before, to have `days` whole local days
-    in it on `day`: midnight, in `tz`, starting the day after `day - days`."""
-    return datetime.combine(day - timedelta(days=days - 1), time(), zone(tz)).astimezone(UTC)
-
-
 def attention(
     candidate: Candidate, threshold: Threshold | None, *, today: date, tz: str
 ) -> Attention | None:
-    """The deal's problems today, or None when it should not be nudged (again)."""
+    """The deal's problems today, or None when it should not be nudged (again).
+
+    The scan decides the same in SQL for every deal at once (`storage.nudging.due_query`;
+    the tests hold the two to the same answers); this says why for the deals a message shows.
+    """
     if candidate.snoozed_until is not None and today < candidate.snoozed_until:
         return None
     entered = candidate.stage_entered_at
@@ -204,9 +202,9 @@ def attention(
 @dataclass(frozen=True)
 class Scan:
     thresholds: dict[int, Threshold]
-    attention: dict[str, list[Attention]]  # per owner, the MAX_DEALS most valuable, in order
+    attention: dict[str, list[int]]  # per owner, the ids of the MAX_DEALS most valuable, in order
     due: dict[str, int]  # per owner, how many deals need attention in all
-    candidates: int  # deals the index ranges returned
+    candidates: int  # deal rows the database sent back (at most MAX_DEALS per owner)
 
 
 def stuck_cutoffs(thresholds: dict[int, Threshold], latest: datetime) -> dict[int, datetime]:
@@ -220,6 +218,15 @@ def stuck_cutoffs(thresholds: dict[int, Threshold], latest: datetime) -> dict[in
     }
 
 
+def clock(thresholds: dict[int, Threshold], *, today: date, tz: str) -> nudging.Clock:
+    """Today's cut-offs for reps on `today` in `tz`: the local midnights `attention` uses."""
+    return nudging.Clock(
+        today=today,
+        stuck_before=stuck_before(thresholds, today=today, tz=tz),
+        twice_before={s: entered_before(today, 2 * t.days, tz) for s, t in thresholds.items()},
+    )
+
+
 def scan(
     *,
     session: Session,
@@ -227,47 +234,39 @@ def scan(
     recipients: Sequence[Recipient],
     thresholds: dict[int, Threshold] | None = None,
 ) -> Scan:
-    """The deals of these recipients that need attention today (thresholds computed once)."""
+    """The deals of these recipients that need attention today (thresholds computed once).
+
+    The database decides, one statement per (local date, timezone) among the recipients —
+    usually one —, and sends back only each rep's count and the ids a message shows: nothing
+    is done in Python per deal due. `build_nudges` says why, for the deals shown.
+    """
     if not recipients:
         return Scan({}, {}, {}, 0)
-    latest = max(r.moment for r in recipients)
     if thresholds is None:
+        latest = max(r.moment for r in recipients)
         thresholds = stuck.thresholds(session=session, team_id=team_id, now=latest)
-    by_owner = {r.user_id: r for r in recipients}
-    owners = list(by_owner) if len(by_owner) <= OWNER_FILTER_MAX else None
-    candidates = nudging.scan_candidates(
-        session=session,
-        team_id=team_id,
-        stuck_cutoffs=stuck_cutoffs(thresholds, latest),
-        before=max(r.day for r in recipients),
-        owners=owners,
-    )
-    found: dict[str, list[Attention]] = {}
+    groups: dict[tuple[date, str], set[str]] = {}
+    for r in recipients:
+        groups.setdefault((r.day, r.tz), set()).add(r.user_id)
+    found: dict[str, list[int]] = {}
     due: dict[str, int] = {}
-    seen = 0
-    for candidate in candidates:
-        seen += 1
-        recipient = by_owner.get(candidate.owner_id)
-        if recipient is None:
-            continue
-        item = attention(
-            candidate, thresholds.get(candidate.stage_id), today=recipient.day, tz=recipient.tz
+    rows = 0
+    for (today, tz), wanted in groups.items():
+        # Past OWNER_FILTER_MAX reps, every rep's deals due come back; this group's are kept.
+        owners = sorted(wanted) if len(wanted) <= OWNER_FILTER_MAX else None
+        per_owner = nudging.due_deals(
+            session=session,
+            team_id=team_id,
+            clock=clock(thresholds, today=today, tz=tz),
+            limit=MAX_DEALS,
+            owners=owners,
         )
-        if item is None:
-            continue
-        due[candidate.owner_id] = due.get(candidate.owner_id, 0) + 1
-        kept = found.setdefault(candidate.owner_id, [])
-        kept.append(item)
-        if len(kept) > 4 * MAX_DEALS:  # keep only what a message can show: memory stays small
-            _most_valuable(kept)
-    for kept in found.values():
-        _most_valuable(kept)
-    return Scan(thresholds, found, due, seen)
-
-
-def _most_valuable(items: list[Attention]) -> None:
-    items.sort(key=lambda a: (-a.candidate.amount_minor, a.candidate.number))
-    del items[MAX_DEALS:]
+        for owner_id, (count, ids) in per_owner.items():
+            rows += len(ids)
+            if owner_id in wanted:
+                due[owner_id] = count
+                found[owner_id] = ids
+    return Scan(thresholds, found, due, rows)
 
 
 # --- the messages -------------------------------------------------------------------------
@@ -296,27 +295,50 @@ class Nudge:
 def build_nudges(
     *, session: Session, team_id: str, found: Scan, recipients: Sequence[Recipient]
 ) -> list[Nudge]:
-    """The messages of these recipients (one query for all their deals' cards)."""
+    """The messages of these recipients (one query for all their deals' cards, one for their
+    marks). Each deal shown is checked again as it is now: one changed since the scan (moved,
+    snoozed, closed) is left out."""
     shown = {r.user_id: found.attention.get(r.user_id, []) for r in recipients}
+    ids = [i for owned in shown.values() for i in owned]
     deals = {
         deal.id: deal
-        for deal in nudging.opportunities_by_id(
-            session=session,
-            team_id=team_id,
-            ids=[a.candidate.id for items in shown.values() for a in items],
-        )
+        for deal in nudging.opportunities_by_id(session=session, team_id=team_id, ids=ids)
     }
+    marks = nudging.marks_of(session=session, ids=ids)
     nudges = []
     for recipient in recipients:
         actor = recipient.actor(team_id)
-        items = tuple(
-            NudgeItem(card_of(deals[a.candidate.id], actor), a)
-            for a in shown[recipient.user_id]
-            if a.candidate.id in deals
-        )
-        more = found.due.get(recipient.user_id, 0) - len(items)
-        nudges.append(Nudge(team_id, recipient, items, more))
+        items = []
+        for opportunity_id in shown[recipient.user_id]:
+            deal = deals.get(opportunity_id)
+            if deal is None or deal.status != Status.OPEN:
+                continue
+            item = attention(
+                _candidate(deal, marks.get(deal.id)),
+                found.thresholds.get(deal.stage_id),
+                today=recipient.day,
+                tz=recipient.tz,
+            )
+            if item is not None:
+                items.append(NudgeItem(card_of(deal, actor), item))
+        more = found.due.get(recipient.user_id, 0) - len(shown[recipient.user_id])
+        nudges.append(Nudge(team_id, recipient, tuple(items), more))
     return nudges
+
+
+def _candidate(deal: Opportunity, mark: Mark | None) -> Candidate:
+    return Candidate(
+        id=deal.id,
+        number=deal.number,
+        owner_id=deal.owner_id,
+        stage_id=deal.stage_id,
+        stage_entered_at=deal.stage_entered_at,
+        close_date=deal.close_date,
+        next_step_date=deal.next_step_date,
+        snoozed_until=deal.snoozed_until,
+        amount_minor=deal.amount_minor,
+        mark=mark,
+    )
 
 
 def mark_nudged(*, session: Session, nudge: Nudge) -> None:

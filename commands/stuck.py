@@ -8,19 +8,29 @@ A stage's threshold is, in order:
    under 3 days (a fast stage must not nudge every other day);
 3. 14 days, until the stage has at least 10 finished stays to learn from.
 
-`thresholds` is computed once per scan (per workspace), never per deal.
+`thresholds` is computed once per scan (per workspace), never per deal. The App Home and the
+coaching signals, opened often, use `recent_thresholds`: the same, with what history taught
+cached for a few minutes (the admins' settings are read every time).
+
+A deal is stuck once its whole days in the stage, counted in local calendar days like the
+card's "N days in stage", reach its stage's threshold: it entered the stage before
+`entered_before(today, days, tz)`. The nudges, the digest, the App Home and coaching all
+count so.
 """
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
+from commands.context import zone
 from storage import nudging
+from storage.models import Stage
 
 DEFAULT_DAYS = 14
 FLOOR_DAYS = 3
@@ -28,6 +38,8 @@ MIN_STAYS = 10
 PERCENTILE = 80
 HISTORY = timedelta(days=365)
 MAX_STAYS = 2_000  # per way a stay ends: plenty for a percentile, and a bound on the scan
+CACHE_FOR = timedelta(minutes=5)  # a percentile over a year moves slowly
+CACHED_TEAMS = 1_000  # past this many workspaces, start over: a bound on the memory held
 
 
 @dataclass(frozen=True)
@@ -59,14 +71,64 @@ def learned(durations: Sequence[float], *, admin_days: int | None = None) -> Thr
     return Threshold(max(FLOOR_DAYS, math.ceil(high)), "learned", len(durations), high)
 
 
-def thresholds(*, session: Session, team_id: str, now: datetime) -> dict[int, Threshold]:
-    """Every stage of the workspace (removed ones too) → its threshold today."""
+def _history(*, session: Session, team_id: str, now: datetime) -> dict[int, Threshold]:
+    """Per stage with finished stays, its threshold from history alone (no admin setting)."""
     durations: dict[int, list[float]] = {}
     for stage_id, days in nudging.finished_stays(
         session=session, team_id=team_id, since=now - HISTORY, limit=MAX_STAYS
     ):
         durations.setdefault(stage_id, []).append(days)
-    return {
-        stage.id: learned(durations.get(stage.id, []), admin_days=stage.stuck_after_days)
-        for stage in nudging.team_stages(session=session, team_id=team_id)
-    }
+    return {stage_id: learned(spent) for stage_id, spent in durations.items()}
+
+
+def _of_stages(stages: Iterable[Stage], history: dict[int, Threshold]) -> dict[int, Threshold]:
+    found = {}
+    for stage in stages:
+        taught = history.get(stage.id) or learned([])
+        if stage.stuck_after_days is not None:
+            taught = Threshold(stage.stuck_after_days, "admin", taught.stays)
+        found[stage.id] = taught
+    return found
+
+
+def thresholds(*, session: Session, team_id: str, now: datetime) -> dict[int, Threshold]:
+    """Every stage of the workspace (removed ones too) → its threshold today."""
+    history = _history(session=session, team_id=team_id, now=now)
+    return _of_stages(nudging.team_stages(session=session, team_id=team_id), history)
+
+
+# (database, team) → (when learned, what history taught then)
+_recent: dict[tuple[str, str], tuple[datetime, dict[int, Threshold]]] = {}
+
+
+def recent_thresholds(
+    *, session: Session, team_id: str, now: datetime, stages: Iterable[Stage] | None = None
+) -> dict[int, Threshold]:
+    """`thresholds`, for screens opened often: what history taught at most `CACHE_FOR` before
+    `now`, with the admins' settings as they are now (of `stages` when the caller has them)."""
+    key = (str(session.get_bind().engine.url), team_id)
+    cached = _recent.get(key)
+    if cached is None or not cached[0] <= now < cached[0] + CACHE_FOR:
+        if len(_recent) >= CACHED_TEAMS:
+            _recent.clear()
+        cached = _recent[key] = (now, _history(session=session, team_id=team_id, now=now))
+    if stages is None:
+        stages = nudging.team_stages(session=session, team_id=team_id)
+    return _of_stages(stages, cached[1])
+
+
+def forget() -> None:
+    """Drop what `recent_thresholds` remembers (tests, after changing the history)."""
+    _recent.clear()
+
+
+@functools.lru_cache(maxsize=4096)
+def entered_before(day: date, days: int, tz: str) -> datetime:
+    """The moment a deal must have entered its stage before, to have `days` whole local days
+    in it on `day`: midnight, in `tz`, starting the day after `day - days`."""
+    return datetime.combine(day - timedelta(days=days - 1), time(), zone(tz)).astimezone(UTC)
+
+
+def stuck_before(limits: dict[int, Threshold], *, today: date, tz: str) -> dict[int, datetime]:
+    """Per stage, the moment a deal must have entered it before to be stuck on `today`."""
+    return {stage_id: entered_before(today, t.days, tz) for stage_id, t in limits.items()}

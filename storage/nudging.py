@@ -1,8 +1,10 @@
 """Queries of the daily nudge scan, the learned thresholds, follow-ups and the weekly digest.
 
-The scan reads a few columns, not ORM objects: with a million deals, each query is an index
-range over the deals that are due (stuck past a stage's cut-off, past their close date or their
-next step's date), so its cost follows the number of deals due, not the size of the table.
+The daily scan is one statement (`due_query`): index ranges over the deals that may be due
+(stuck past a stage's cut-off, past their close date or their next step's date), so its cost
+follows the number of deals due, not the size of the table; the nudge rule decided in SQL; and
+back to Python, per rep, only a count and the ids a message shows. The digest's stuck list
+reads the same ranges as plain rows (`scan_candidates`).
 
 Functions are keyword-only and take the session; the caller owns the transaction.
 """
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, false, func, or_, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
@@ -150,6 +152,160 @@ def scan_candidates(
                 yield candidate
 
 
+# --- the daily scan: the rule in SQL ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Clock:
+    """What "today" means to reps sharing a local date and a timezone: the date, and per stage
+    the moments a deal must have entered it before to be stuck, and to be stuck twice as long."""
+
+    today: date
+    stuck_before: dict[int, datetime]
+    twice_before: dict[int, datetime]
+
+
+def _per_stage(deal: Any, cutoffs: dict[int, datetime]) -> Any:
+    """The deal entered its stage before that stage's cut-off; false in a stage without one."""
+    if not cutoffs:
+        return false()
+    entered = deal.stage_entered_at
+    return case(
+        *((deal.stage_id == stage, entered < cut) for stage, cut in sorted(cutoffs.items())),
+        else_=false(),
+    )
+
+
+def _needs_attention(deal: Any, clock: Clock) -> Any:
+    """`commands.nudges.attention`'s decision as SQL, on a deal's columns left-joined to its
+    `nudge_marks` row (NULLs written out: a deal without a mark has no earlier nudge)."""
+    today = clock.today
+    stuck = _per_stage(deal, clock.stuck_before)
+    twice = _per_stage(deal, clock.twice_before)
+    slipped = deal.close_date < today
+    missed = and_(deal.next_step_date.is_not(None), deal.next_step_date < today)
+    snoozed = and_(deal.snoozed_until.is_not(None), deal.snoozed_until > today)
+    same_stay = and_(
+        NudgeMark.stay_started_at.is_not(None),
+        NudgeMark.stay_started_at == deal.stage_entered_at,
+    )
+    snooze_ended = and_(
+        deal.snoozed_until.is_not(None),
+        NudgeMark.nudged_on < deal.snoozed_until,
+        deal.snoozed_until <= today,
+    )
+    new_slip = and_(
+        slipped, or_(NudgeMark.close_date.is_(None), NudgeMark.close_date != deal.close_date)
+    )
+    new_miss = and_(
+        missed,
+        or_(NudgeMark.next_step_date.is_(None), NudgeMark.next_step_date != deal.next_step_date),
+    )
+    not_escalated = ~and_(same_stay, NudgeMark.level >= 2)
+    return and_(
+        ~snoozed,
+        or_(stuck, slipped, missed),
+        or_(~same_stay, snooze_ended, new_slip, new_miss, and_(twice, not_escalated)),
+    )
+
+
+_DEAL = (
+    Opportunity.id,
+    Opportunity.owner_id,
+    Opportunity.amount_minor,
+    Opportunity.number,
+    Opportunity.stage_id,
+    Opportunity.stage_entered_at,
+    Opportunity.close_date,
+    Opportunity.next_step_date,
+    Opportunity.snoozed_until,
+)
+
+
+def due_query(team_id: str, clock: Clock, limit: int, owners: Sequence[str] | None = None) -> Query:
+    """Per owner, the ids of the `limit` most valuable open deals that need attention today
+    (the rule of `commands.nudges.attention`), each with the owner's count of them.
+
+    The deals come from the index ranges (`ix_opportunities_stuck` per stage,
+    `ix_opportunities_slipped`, `ix_opportunities_next_step`), with the columns the rule reads
+    (joining them back to `opportunities` by id, PostgreSQL would rather read the whole table),
+    so the work follows the deals due; for a few `owners`, from their open deals. Snoozes,
+    earlier nudges of the same stay and the twice-as-long rule are decided here, and only what
+    the messages show comes back: three numbers a deal.
+    """
+    today = clock.today
+    found: Query
+    if owners is not None:
+        # A few reps (those due this minute): their open deals, `ix_opportunities_owner_open`.
+        found = select(*_DEAL).where(
+            Opportunity.team_id == team_id,
+            Opportunity.owner_id.in_(owners),
+            Opportunity.status == Status.OPEN,
+        )
+    else:
+        stuck = _per_stage(Opportunity, clock.stuck_before)
+        slipped = Opportunity.close_date < today
+        # Disjoint ranges (a deal stuck and slipped is read once, as stuck): no deduplication.
+        ranges = [
+            select(*_DEAL).where(
+                Opportunity.team_id == team_id,
+                Opportunity.stage_id == stage,
+                open_only(Opportunity.stage_entered_at) < cut,
+            )
+            for stage, cut in sorted(clock.stuck_before.items())
+        ]
+        ranges += [
+            select(*_DEAL).where(
+                Opportunity.team_id == team_id, open_only(Opportunity.close_date) < today, ~stuck
+            ),
+            select(*_DEAL).where(
+                Opportunity.team_id == team_id,
+                open_only(Opportunity.next_step_date) < today,
+                ~stuck,
+                ~slipped,
+            ),
+        ]
+        found = union_all(*ranges)
+    # Materialized: inlined, SQLite would rather walk the team's deals in owner order.
+    deal = found.cte("found").prefix_with("MATERIALIZED").c
+    due = (
+        select(deal.owner_id, deal.id, deal.amount_minor, deal.number)
+        .outerjoin(NudgeMark, NudgeMark.opportunity_id == deal.id)
+        .where(_needs_attention(deal, clock))
+    )
+    rows = due.subquery("due")
+    ranked = select(
+        rows.c.owner_id,
+        rows.c.id,
+        func.count().over(partition_by=rows.c.owner_id).label("due"),
+        func.row_number()
+        .over(partition_by=rows.c.owner_id, order_by=(rows.c.amount_minor.desc(), rows.c.number))
+        .label("rank"),
+    ).subquery("ranked")
+    return select(ranked.c.owner_id, ranked.c.id, ranked.c.due, ranked.c.rank).where(
+        ranked.c.rank <= limit
+    )
+
+
+def due_deals(
+    *,
+    session: Session,
+    team_id: str,
+    clock: Clock,
+    limit: int,
+    owners: Sequence[str] | None = None,
+) -> dict[str, tuple[int, list[int]]]:
+    """Per owner with deals that need attention today: how many, and the ids of the `limit`
+    most valuable, most valuable first (see `due_query`)."""
+    found: dict[str, tuple[int, list[int]]] = {}
+    # On the connection, plain rows: tens of thousands here.
+    result = session.connection().execute(due_query(team_id, clock, limit, owners))
+    for owner_id, opportunity_id, due, rank in result:
+        ids = found.setdefault(owner_id, (int(due), [0] * min(int(due), limit)))[1]
+        ids[rank - 1] = opportunity_id  # rows come in any order; each rank once per owner
+    return found
+
+
 def save_marks(*, session: Session, team_id: str, marks: dict[int, Mark]) -> None:
     """Remember what each deal was nudged for (one row per deal, replaced)."""
     if not marks:
@@ -182,6 +338,24 @@ def save_marks(*, session: Session, team_id: str, marks: dict[int, Mark]) -> Non
         ),
         rows,
     )
+
+
+def marks_of(*, session: Session, ids: Iterable[int]) -> dict[int, Mark]:
+    """What these deals were last nudged for, if ever."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(
+            NudgeMark.opportunity_id,
+            NudgeMark.nudged_on,
+            NudgeMark.stay_started_at,
+            NudgeMark.close_date,
+            NudgeMark.next_step_date,
+            NudgeMark.level,
+        ).where(NudgeMark.opportunity_id.in_(wanted))
+    )
+    return {row[0]: Mark(row[1], row[2], row[3], row[4], int(row[5])) for row in rows}
 
 
 def opportunities_by_id(*, session: Session, team_id: str, ids: Iterable[int]) -> list[Opportunity]:

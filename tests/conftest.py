@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
+from commands import stuck
 from commands.context import Actor
 from commands.workspace import ensure_member, ensure_workspace
 from storage.db import Database
@@ -69,6 +70,12 @@ def database(
     db.migrate()
     yield db
     db.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_stuck_thresholds() -> None:
+    """What history taught is cached per process for minutes: never from one test to the next."""
+    stuck.forget()
 
 
 @pytest.fixture

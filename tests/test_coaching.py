@@ -114,3 +114,23 @@ def test_an_admin_without_reports_coaches_every_rep(session: Session, boss: Acto
         (SignalKind.CLOSING, "U0R5"),
         (SignalKind.STUCK, "U0R3"),
     }
+
+
+def test_stuck_follows_the_stage_delay_an_admin_set(session: Session, boss: Actor) -> None:
+    from commands.coaching import coached_reps, coaching
+
+    def stuck_per_rep() -> dict[str, int]:
+        reps = coached_reps(session=session, actor=boss)
+        return {
+            r.user_id: r.stuck
+            for r in coaching(session=session, team_id=TEAM, reps=reps, now=NOW).rows
+        }
+
+    s = stages_of(session, TEAM)
+    s[2].stuck_after_days = 45  # r3's deals, 30 days in it: no longer stuck
+    s[1].stuck_after_days = 2  # everyone's recent deals, 3 days in it: stuck
+    session.flush()
+    assert stuck_per_rep() == {"U0R1": 10, "U0R2": 10, "U0R3": 8, "U0R4": 9, "U0R5": 2}
+    assert not any(
+        s.kind == SignalKind.STUCK for s in coaching_signals(session=session, actor=boss, now=NOW)
+    )

@@ -9,11 +9,12 @@ from sqlalchemy.orm import Session
 from bot.blockkit_limits import view_problems
 from bot.render_text import render_view
 from bot.views.home import home_view
-from commands import home, opp_new
+from commands import home, nudges, opp_new
 from commands.context import Actor
 from storage import queries
 from storage.models import Opportunity, Role, Status
 from tests.conftest import NOW, add_user, setup_team
+from tests.nudge_support import finished_stays
 
 
 def _deal(session: Session, actor: Actor, text: str) -> Opportunity:
@@ -52,6 +53,37 @@ def test_a_stage_threshold_set_by_the_admin_wins(session: Session) -> None:
     deal.stage.stuck_after_days = 3
     session.flush()
     assert [c.account for c in home.home(session=session, actor=rep).attention] == ["Slow"]
+
+
+def test_an_admin_delay_longer_than_the_default_keeps_a_deal_off_the_list(
+    session: Session,
+) -> None:
+    setup_team(session)
+    rep = add_user(session, "U0REP")
+    deal = _deal(session, rep, "Long 1k x close fin janvier")
+    deal.stage_entered_at = NOW - timedelta(days=20)
+    session.flush()
+    assert [c.account for c in home.home(session=session, actor=rep).attention] == ["Long"]
+    deal.stage.stuck_after_days = 30  # read at once: no cache hides an admin's setting
+    session.flush()
+    assert home.home(session=session, actor=rep).attention == ()
+
+
+def test_the_home_counts_as_stuck_what_the_nudge_does(session: Session) -> None:
+    """Learned from history: this stage's deals move on within two days, so five is stuck —
+    on the Home as in the morning's nudge (the flat 14 days would say otherwise)."""
+    setup_team(session)
+    rep = add_user(session, "U0REP")
+    slow = _deal(session, rep, "Slow 1k x close fin janvier")
+    slow.stage_entered_at = NOW - timedelta(days=5)
+    fresh = _deal(session, rep, "Fresh 1k x close fin janvier")
+    fresh.stage_entered_at = NOW - timedelta(days=1)
+    session.flush()
+    finished_stays(session, fresh, slow.stage, [2.0] * 12, end=NOW - timedelta(days=30))
+    assert [c.account for c in home.home(session=session, actor=rep).attention] == ["Slow"]
+    recipient = nudges.Recipient("U0REP", "fr", rep.tz, rep.role, None, rep.today, NOW)
+    found = nudges.scan(session=session, team_id=rep.team_id, recipients=[recipient])
+    assert found.attention == {"U0REP": [slow.id]}
 
 
 def test_a_manager_can_switch_to_a_rep_or_the_team(session: Session) -> None:

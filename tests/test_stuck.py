@@ -98,3 +98,36 @@ def test_the_processes_overview_shows_each_threshold_and_why(session: Session) -
     assert "stuck after 10 d (learned: 80th percentile of 12 stays, 10.0 d)" in text
     assert "stuck after 21 d (set by an admin)" in text
     assert "stuck after 14 d (default: 0 of 10 stays needed to learn)" in text
+
+
+def test_screens_opened_often_reuse_what_history_taught_but_not_the_admin_settings(
+    session: Session,
+) -> None:
+    workspace(session)
+    member(session, "U0REP")
+    first, second, *_ = stages(session)
+    host = deal(session, "U0REP", entered=MONDAY - timedelta(days=1))
+    before = MONDAY - timedelta(days=2)
+    finished_stays(session, host, first, [float(d) for d in range(1, 13)], end=before)
+    assert stuck.recent_thresholds(session=session, team_id=TEAM, now=MONDAY)[first.id].days == 10
+    # More history, minutes later: still what was learned (a year's percentile moves slowly)…
+    finished_stays(session, host, first, [30.0] * 40, end=before - timedelta(days=20))
+    later = MONDAY + timedelta(minutes=4)
+    assert stuck.recent_thresholds(session=session, team_id=TEAM, now=later)[first.id].days == 10
+    # … but an admin's setting counts at once.
+    second.stuck_after_days = 21
+    session.flush()
+    found = stuck.recent_thresholds(session=session, team_id=TEAM, now=later)
+    assert found[second.id] == Threshold(21, "admin", 0)
+    # Past the cache's few minutes, history is read again.
+    fresh = stuck.recent_thresholds(session=session, team_id=TEAM, now=MONDAY + timedelta(hours=1))
+    assert fresh[first.id] == stuck.thresholds(session=session, team_id=TEAM, now=MONDAY)[first.id]
+    assert fresh[first.id].days == 30
+
+
+def test_a_deal_is_stuck_from_the_local_midnight_its_days_in_stage_reach_the_threshold() -> None:
+    limits = {1: Threshold(14, "default", 0)}
+    today = MONDAY.date()
+    [cutoff] = stuck.stuck_before(limits, today=today, tz="Europe/Paris").values()
+    # Entered any time on 1 March in Paris (or before): 14 calendar days on 15 March.
+    assert cutoff.isoformat() == "2027-03-01T23:00:00+00:00"

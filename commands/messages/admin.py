@@ -105,8 +105,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": 'For example: `/salesbot stage probability "Key accounts" Demo 35`.',
     },
     "admin.usage_stage_stuck": {
-        "fr": 'Par exemple : `/salesbot étape bloquée-après "Grands comptes" Démo 14` (ou `off`).',
-        "en": 'For example: `/salesbot stage stuck-after "Key accounts" Demo 14` (or `off`).',
+        "fr": 'Par exemple : `/salesbot étape bloquée-après "Grands comptes" Démo 14` (ou '
+        "`off` : seuil appris de l'historique).",
+        "en": 'For example: `/salesbot stage stuck-after "Key accounts" Demo 14` (or `off`: '
+        "threshold learned from history).",
     },
     "admin.usage_stage_remove": {
         "fr": 'Par exemple : `/salesbot étape supprimer "Grands comptes" Démo vers Proposition`.',
@@ -149,10 +151,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "“{value}” is not a probability: a whole number from 0 to 100. Nothing changed.",
     },
     "admin.days_invalid": {
-        "fr": "« {value} » : indiquez un nombre de jours entre 1 et {max}, ou `off` pour ne "
-        "pas alerter. Rien n'a changé.",
-        "en": "“{value}”: give a number of days between 1 and {max}, or `off` for no alert. "
-        "Nothing changed.",
+        "fr": "« {value} » : indiquez un nombre de jours entre 1 et {max}, ou `off` pour que "
+        "le seuil soit appris de l'historique. Rien n'a changé.",
+        "en": "“{value}”: give a number of days between 1 and {max}, or `off` to have the "
+        "threshold learned from history. Nothing changed.",
     },
     "admin.position_invalid": {
         "fr": "« {value} » : la position va de 1 à {max}.",
@@ -363,8 +365,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "A deal in “{stage}” will be flagged as stuck after {days} days without a change.",
     },
     "admin.stuck_off": {
-        "fr": "Plus d'alerte de blocage pour l'étape « {stage} ».",
-        "en": "No more stuck alert for stage “{stage}”.",
+        "fr": "Plus de délai fixé pour l'étape « {stage} » : le seuil de blocage est appris "
+        "de l'historique (14 jours par défaut, tant qu'il n'y en a pas assez).",
+        "en": "No set delay for stage “{stage}” any more: the stuck threshold is learned from "
+        "history (14 days by default, until there is enough of it).",
     },
     "admin.stage_removed": {
         "fr": "Étape « {stage} » supprimée. Les opportunités closes qui y sont passées gardent "
@@ -541,8 +545,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Stuck after (days)",
     },
     "admin.field_stuck_after_hint": {
-        "fr": "Un nombre de jours sans changement (1 à 365), ou « off » pour ne pas alerter.",
-        "en": "A number of days without a change (1 to 365), or “off” for no alert.",
+        "fr": "Un nombre de jours sans changement (1 à 365), ou « off » : appris de "
+        "l'historique (14 jours tant qu'il n'y en a pas assez).",
+        "en": "A number of days without a change (1 to 365), or “off”: learned from history "
+        "(14 days until there is enough of it).",
     },
     "admin.field_announce_channel": {"fr": "Canal", "en": "Channel"},
     "admin.field_announce_hint": {
