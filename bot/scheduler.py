@@ -28,7 +28,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from bot.delivery import Deliverer, DeliveryConfig
 from bot.planning import Planner
 from bot.services import Services
-from storage import outbox
+from storage import nudging, outbox
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,7 @@ class Runtime:
         self._last_prune = time.monotonic()
         with self.services.db.transaction() as session:
             outbox.prune(session=session, before=now - KEEP_OUTBOX)
+            nudging.prune_marks(session=session)
         # Hourly housekeeping is also when SQLite's planner statistics catch up with growth.
         self.services.db.refresh_statistics()
 

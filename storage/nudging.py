@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, false, func, or_, select, union_all
+from sqlalchemy import and_, case, delete, false, func, or_, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
@@ -356,6 +356,25 @@ def marks_of(*, session: Session, ids: Iterable[int]) -> dict[int, Mark]:
         ).where(NudgeMark.opportunity_id.in_(wanted))
     )
     return {row[0]: Mark(row[1], row[2], row[3], row[4], int(row[5])) for row in rows}
+
+
+def prune_marks(*, session: Session) -> int:
+    """Forget the marks that can no longer matter: of deals since closed, or moved on to
+    another stay (a mark counts only while `stay_started_at` is the deal's current stay, so
+    either is the same as no mark). The scan joins this table; it must not keep a row per deal
+    ever nudged. Housekeeping over every workspace; returns how many went."""
+    obsolete = (
+        select(NudgeMark.opportunity_id)
+        .join(Opportunity, Opportunity.id == NudgeMark.opportunity_id)
+        .where(
+            or_(
+                Opportunity.status != Status.OPEN,
+                Opportunity.stage_entered_at != NudgeMark.stay_started_at,
+            )
+        )
+    )
+    result = session.execute(delete(NudgeMark).where(NudgeMark.opportunity_id.in_(obsolete)))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def opportunities_by_id(*, session: Session, team_id: str, ids: Iterable[int]) -> list[Opportunity]:

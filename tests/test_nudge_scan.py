@@ -9,6 +9,7 @@ import random
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commands import nudges
@@ -213,3 +214,27 @@ def test_each_rep_is_judged_by_their_own_calendar(
     [item] = tokyo.items
     assert item.card.account == "Tokyo late"
     assert item.attention.slipped and not item.attention.stuck
+
+
+def test_housekeeping_forgets_only_the_marks_that_can_no_longer_matter(session: Session) -> None:
+    workspace(session)
+    member(session, "U0REP")
+    kept, closed, moved = (deal(session, "U0REP", account=a) for a in ("Kept", "Closed", "Moved"))
+    for d in (kept, closed, moved):
+        session.add(
+            NudgeMark(
+                opportunity_id=d.id,
+                team_id=TEAM,
+                nudged_on=TODAY,
+                stay_started_at=d.stage_entered_at,
+                level=1,
+            )
+        )
+    session.flush()
+    closed.status = Status.LOST
+    moved.stage_entered_at = moved.stage_entered_at + timedelta(days=1)  # a new stay
+    session.flush()
+
+    assert nudging.prune_marks(session=session) == 2
+    left = session.scalars(select(NudgeMark.opportunity_id)).all()
+    assert left == [kept.id]
