@@ -48,7 +48,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from commands.workspace import ensure_member, ensure_workspace
-from storage import queries
+from storage import queries, stays
 from storage.db import Database
 from storage.models import Account, Role, Status, Workspace
 
@@ -335,7 +335,9 @@ class _Writer:
             later = earlier
         self.generated += len(rows)
         rows.sort(key=lambda row: row[0])
-        changes.extend(row for _, row in rows)
+        history = [row for _, row in rows]
+        stays.chain(history)  # as `record_change` would have left them
+        changes.extend(history)
         entered = moments[-1]
         has_next = status == Status.OPEN and rng.random() < 0.5
         deals.append(

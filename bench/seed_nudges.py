@@ -79,6 +79,18 @@ def add_closed_stays(db: Database, team_id: str) -> int:
                 closed,
             )
         )
+        # The "created" row's stay now ends at the closing (`stage_changes.left_at`).
+        session.execute(
+            update(STAGE_CHANGES)
+            .where(
+                STAGE_CHANGES.c.team_id == team_id,
+                STAGE_CHANGES.c.kind == ChangeKind.CREATED.value,
+                STAGE_CHANGES.c.opportunity_id == OPPORTUNITIES.c.id,
+                OPPORTUNITIES.c.status != Status.OPEN,
+                OPPORTUNITIES.c.closed_at >= STAGE_CHANGES.c.changed_at,
+            )
+            .values(left_at=OPPORTUNITIES.c.closed_at)
+        )
         return int(
             session.scalar(
                 select(func.count())

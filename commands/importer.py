@@ -35,7 +35,7 @@ from commands.i18n import t
 from commands.opp_new import MAX_ACCOUNT, MAX_FREE, MAX_NEXT_STEP, MAX_TITLE
 from commands.parsing import MAX_AMOUNT, clean_text, parse_amount, parse_close_date
 from commands.workspace import ensure_member
-from storage import queries
+from storage import queries, stays
 from storage.analytics import IMPORTED
 from storage.models import (
     Account,
@@ -908,4 +908,5 @@ def _write(
                         "to_value": deal.status.value,
                     }
                 )
+        stays.chain(history)  # the created row's stay ends when the deal closed
         session.execute(insert(changes), history)

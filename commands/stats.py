@@ -11,7 +11,7 @@ words and permissions as `/pipeline`. Definitions a manager can hold us to:
 - days in a stage are the stays that ended in the period (by a move, a win or a loss);
 - calibration compares a stage's probability with the share won among the deals closed in
   the period that got that far, flagged past 15 points with at least 20 such deals;
-- the open pipeline's value at each month end is rewound from today's through the history.
+- the open pipeline's value at each month end: the deals open then, at their amount then.
 """
 
 from __future__ import annotations
@@ -240,7 +240,7 @@ def stats(*, session: Session, actor: Actor, text: str) -> Stats:
     if scope.process_id is not None:
         processes = [p for p in processes if p.id == scope.process_id]
     start, end = period.start_at, period.end_at
-    analytics.prepare(session)
+    analytics.prepare(session, few=analytics.per_deal(session, filters))
     owners = analytics.outcomes_by_owner(session=session, filters=filters, start=start, end=end)
     busy = {row.process_id for row in owners}
     shown = [p for p in processes if p.id in busy]
@@ -299,11 +299,20 @@ def _process_stats(
     )
     won_created = sum(r.won_created for r in owners)
     first_end = datetime.combine(add_months(period.months[0], 1), time(), UTC)
-    history = analytics.history(
-        session=session, filters=filters, start=start, end=end, after=first_end
+    history = (  # a few owners' rows, read once
+        analytics.owners_history(session=session, filters=filters, start=start, since=first_end)
+        if analytics.per_deal(session, filters)
+        else None
     )
-    stages = _stages(session, process, filters, start, end, won_created, totals.won, history)
+    stays = analytics.stays(session=session, filters=filters, start=start, end=end, history=history)
+    stages = _stages(session, process, filters, start, end, won_created, totals.won, stays, history)
     open_now = sum(r.open_minor for r in owners)
+    amounts = analytics.amount_moves(
+        session=session, filters=filters, start=start, since=first_end, history=history
+    )
+    reopened = analytics.reopened(
+        session=session, filters=filters, start=start, since=first_end, history=history
+    )
     segments = analytics.outcomes_by_segment(session=session, filters=filters, start=start, end=end)
     return ProcessStats(
         id=process.id,
@@ -312,7 +321,7 @@ def _process_stats(
         stages=stages,
         won_reached=won_created,
         reps=tuple(sorted(reps, key=lambda r: (-(r.won + r.lost), -r.created, r.name.lower()))),
-        months=_months(period, owners, history.moves, open_now, now),
+        months=_months(period, owners, amounts, reopened, open_now, now),
         origins=_segments(segments, lambda s: s.origin),
         products=_segments(segments, lambda s: s.product),
         open_minor=open_now,
@@ -342,13 +351,12 @@ def _stages(
     end: datetime,
     won_created: int,
     won_closed: int,
-    history: analytics.History,
+    stays_ended: Sequence[analytics.Stays],
+    history: analytics.OwnersHistory | None,
 ) -> tuple[StageRow, ...]:
-    reach = analytics.reach(
-        session=session, filters=filters, start=start, end=end, back=history.back
-    )
+    reach = analytics.reach(session=session, filters=filters, start=start, end=end, history=history)
     histogram: dict[int, list[analytics.Stays]] = defaultdict(list)
-    for row in history.stays:
+    for row in stays_ended:
         histogram[row.stage_id].append(row)
     stages = [s for s in process.stages if s.removed_at is None or s.id in histogram]
     rows = []
@@ -390,25 +398,40 @@ def _median(stays: Sequence[analytics.Stays]) -> int | None:
 def _months(
     period: Period,
     owners: Iterable[analytics.OwnerMonth],
-    moves: dict[tuple[int, str], int],
+    amounts: Sequence[analytics.AmountMoves],
+    reopened: Sequence[analytics.Reopened],
     open_now: int,
     now: datetime,
 ) -> tuple[MonthRow, ...]:
-    months = period.months
+    """Deals created in each month, and the open pipeline's value at each month's end.
+
+    That value is, over the deals created before the end and not closed by then, their amount
+    then: today's minus the changes made since. Grouped by the months deals were created and
+    closed in, it is a sum of a few groups per month; the few deals closed for a while and
+    reopened since are corrected one by one.
+    """
     created: dict[str, int] = defaultdict(int)
+    amount: dict[tuple[str, str | None], int] = defaultdict(int)
     for row in owners:
         if row.month is not None:
             created[row.month] += row.created
-    by_month: dict[str, int] = defaultdict(int)
-    for (_, moved_in), move in moves.items():
-        by_month[moved_in] += move
+        amount[(row.month or "", row.closed)] += row.amount_minor
     rows = []
-    for month in months:
+    for month in period.months:
         key = month.strftime("%Y-%m")
         month_end = datetime.combine(add_months(month, 1), time(), UTC)
-        # The value at the month's end: today's, minus every move made after that month.
-        later = sum(v for k, v in by_month.items() if k > key) if month_end <= now else 0
-        rows.append(MonthRow(month, created.get(key, 0), open_now - later))
+        if month_end > now:
+            value = open_now
+        else:
+
+            def counted(opened: str, closed: str | None, key: str = key) -> bool:
+                """Created by the month's end ('' is before the period), not closed by then."""
+                return opened <= key and (closed is None or closed > key)
+
+            value = sum(v for (o, c), v in amount.items() if counted(o, c))
+            value -= sum(a.step for a in amounts if a.month > key and counted(a.opened, a.closed))
+            value += sum(deal.correction(month_end) for deal in reopened)
+        rows.append(MonthRow(month, created.get(key, 0), value))
     return tuple(rows)
 
 

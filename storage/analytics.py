@@ -6,7 +6,7 @@ months ('YYYY-MM'), like the forecast's.
 
 The history (`stage_changes`) is read through three facts:
 - a row with `to_stage_id` (created, stage move, reopen) starts a stay in that stage, and the
-  deal's next stage/status/process row ends it;
+  deal's next stage/status/process row ends it, at the row's `left_at` (`storage.stays`);
 - "created" rows and status rows to "open" open a deal, status rows from "open" close it;
 - "amount" rows carry the amount before and after, in minor units, as text.
 """
@@ -21,31 +21,29 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Column,
     ColumnElement,
-    Float,
     Integer,
+    MetaData,
     String,
+    Table,
+    Text,
     and_,
     case,
     cast,
     func,
     literal,
-    null,
     or_,
     select,
     text,
-    union_all,
 )
 from sqlalchemy.orm import Session, aliased
 
-from storage.models import ChangeKind, Opportunity, Stage, StageChange, Status
+from storage.models import ChangeKind, Opportunity, Stage, StageChange, Status, UTCDateTime
 from storage.reports import Filters
 
 IMPORTED = "import"
 """`from_value` of the "created" row of an imported deal: its first stay has no known length."""
-
-_STAY_KINDS = (ChangeKind.CREATED, ChangeKind.STAGE, ChangeKind.STATUS, ChangeKind.PROCESS)
-_VALUE_KINDS = (ChangeKind.CREATED, ChangeKind.STATUS, ChangeKind.AMOUNT)
 
 
 def _is_sqlite(session: Session) -> bool:
@@ -67,11 +65,33 @@ def _whole(session: Session, days: ColumnElement[Any]) -> ColumnElement[int]:
     return cast(func.floor(days), Integer)
 
 
-def month_of(session: Session, column: Any) -> ColumnElement[str]:
-    """'YYYY-MM' of a UTC timestamp column (PostgreSQL's own session time zone set aside)."""
+def month_of(session: Session, column: Any) -> ColumnElement[Any]:
+    """The UTC month of a timestamp column, to group by, read back with `month_text`:
+    'YYYY-MM' on SQLite, the month's first moment on PostgreSQL (truncating is several times
+    cheaper there than formatting text, over hundreds of thousands of rows)."""
     if _is_sqlite(session):
         return func.substr(column, 1, 7)
-    return func.to_char(func.timezone("UTC", column), "YYYY-MM")
+    return func.date_trunc("month", func.timezone("UTC", column))
+
+
+def month_text(value: object) -> str:
+    """'YYYY-MM' of what `month_of` gave."""
+    return value.strftime("%Y-%m") if isinstance(value, datetime) else str(value)
+
+
+def _month_or_none(value: object) -> str | None:
+    return None if value is None else month_text(value)
+
+
+def _whole_scan(session: Session, filters: Filters) -> list[ColumnElement[bool]]:
+    """`deal_scope` for a query that reads columns of the deals that `ix_opportunities_stats`
+    does not hold: for a whole team, SQLite is kept off the (team, …) indexes, through which
+    it would fetch every deal in random order (every deal is the team's); a sequential scan
+    of the table is several times faster. (Covered queries scan that index instead.)"""
+    conditions = deal_scope(filters)
+    if _is_sqlite(session) and filters.owners is None:
+        conditions[0] = Opportunity.team_id.concat("") == filters.team_id
+    return conditions
 
 
 def deal_scope(filters: Filters) -> list[ColumnElement[bool]]:
@@ -101,35 +121,145 @@ def _count_if(condition: ColumnElement[bool]) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def prepare(session: Session) -> None:
-    """Tune this transaction for a few big aggregations.
+def prepare(session: Session, *, few: bool = False) -> None:
+    """Tune this transaction for a few big aggregations (`few`: over a few owners' deals).
 
-    PostgreSQL: sorts in memory, and no JIT (compiling the expressions of each query costs
-    ~0.4 s, more than the queries of a rep's stats altogether). SQLite: memory-mapped reads
-    (its 2 MB page cache otherwise costs a system call per page of a large database).
+    PostgreSQL: 256 MB of work memory (it cannot foresee that 630,000 deals make only
+    ~15,000 owner × month groups, and would sort them rather than hash them), no JIT
+    (compiling the expressions of each query costs ~0.4 s, more than the queries of a rep's
+    stats altogether); for a few owners no parallel workers (starting them costs more than
+    the few thousand index probes they share), for more, cheaper ones (~15 % off a company).
+    SQLite: memory-mapped reads (its 2 MB page cache otherwise costs a system call per page
+    of a large database).
     """
     if _is_sqlite(session):
         session.execute(text("PRAGMA mmap_size = 2147483648"))
-        # Big window sorts spill to temporary files past the page cache: give them 64 MB.
+        # Big group-by sorts spill to temporary files past the page cache: give them 64 MB.
         session.execute(text("PRAGMA cache_size = -65536"))
     else:
-        session.execute(text("SET LOCAL work_mem = '128MB'"))
+        session.execute(text("SET LOCAL work_mem = '256MB'"))
         session.execute(text("SET LOCAL jit = off"))
+        if few:
+            session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+        else:
+            # Hundreds of thousands of rows per query: let the scans and aggregates take a
+            # parallel worker (its default costs keep the big grouped scans on one core).
+            session.execute(text("SET LOCAL parallel_setup_cost = 100"))
+            session.execute(text("SET LOCAL parallel_tuple_cost = 0.01"))
+
+
+FEW_OWNERS = 5
+"""Up to this many owners, PostgreSQL reads their history deal by deal (see `per_deal`)."""
+
+
+def per_deal(session: Session, filters: Filters) -> bool:
+    """Whether to read the history of the deals in scope deal by deal (their deals first, then
+    each one's rows, a short range of `ix_stage_changes_deal_stays`) rather than as ranges of
+    the team's (`ix_stage_changes_stays`), joined with the deals.
+
+    For a few owners, deal by deal. PostgreSQL hash-joins the team's ranges with a manager's
+    team's deals faster than it probes their tens of thousands of deals (and its estimates
+    then favour a sequential scan of the whole history); SQLite, without hash joins, goes
+    deal by deal for any list of owners.
+    """
+    if filters.owners is None:
+        return False
+    return _is_sqlite(session) or len(set(filters.owners)) <= FEW_OWNERS
 
 
 def _history_of(session: Session, filters: Filters) -> tuple[Any, Any]:
-    """(team, kind) columns of `stage_changes` to filter on, wrapped on SQLite (`kind || ''`).
-
-    SQLite (without statistics) picks the (team, kind, time) index, then fetches each row by
-    id: for one rep it reads the whole team's history to keep theirs, and for the whole team
-    it reads the table in random order. Wrapped, the columns match no index: SQLite walks a
-    rep's deals and their history deal by deal, and the whole history in one sequential scan
-    (half the time).
-    """
+    """(team, kind) columns of `stage_changes` to filter on: wrapped (`kind || ''`) when read
+    `per_deal`, so that neither planner takes the team-wide indexes (all the team's rows, or a
+    skip-scan of them, to keep the owners')."""
     change = StageChange
-    if _is_sqlite(session):
+    if per_deal(session, filters):
         return change.team_id.concat(""), change.kind.concat("")
     return change.team_id, change.kind
+
+
+def _row_test(session: Session, filters: Filters, *conditions: Any) -> ColumnElement[bool]:
+    """Conditions on `stage_changes` columns, made unusable by the team-wide indexes when read
+    `per_deal`: with statistics (`ANALYZE`) SQLite would skip-scan those on them otherwise."""
+    condition = and_(*conditions)
+    if per_deal(session, filters):
+        return case((condition, 1), else_=0) == 1
+    return condition
+
+
+_OWNERS_HISTORY = Table(
+    "stats_owners_history",
+    MetaData(),
+    Column("opportunity_id", Integer),
+    Column("team_id", String(32)),
+    Column("kind", String(16)),
+    Column("changed_at", UTCDateTime()),
+    Column("left_at", UTCDateTime()),
+    Column("to_stage_id", Integer),
+    Column("from_stage_id", Integer),
+    Column("from_value", Text),
+    Column("to_value", Text),
+    prefixes=["TEMPORARY"],
+    postgresql_on_commit="DROP",
+)
+
+
+@dataclass(frozen=True)
+class OwnersHistory:
+    """A few owners' history rows that their stats read, copied once per request."""
+
+    rows: Any  # a temporary table, gone with the transaction
+
+
+def owners_history(
+    *, session: Session, filters: Filters, start: datetime, since: datetime
+) -> OwnersHistory:
+    """Copy what `stays`, `amount_moves`, `reopened` and `reach` read of a few owners' deals
+    into a temporary table, in one pass deal by deal: each of them would otherwise probe
+    every deal's rows again (a few thousand index probes each, most of a rep's stats).
+    Rows: the stays ended since `start`, every row since `since`, every stage move."""
+    table = _OWNERS_HISTORY
+    session.execute(text(f"DROP TABLE IF EXISTS {table.name}"))  # a committed earlier one
+    table.create(session.connection())
+    change = StageChange
+    deals = replace(filters, process_id=None)  # the stays of every process
+    team, kind = _history_of(session, deals)
+    wanted = or_(
+        change.kind == ChangeKind.STAGE, change.changed_at >= since, change.left_at >= start
+    )
+    rows = (
+        select(*(getattr(change, c.name) for c in table.c))
+        .select_from(Opportunity)
+        .join(change, change.opportunity_id == Opportunity.id)
+        .where(
+            *deal_scope(deals),
+            # A row the stats read is a change since the period's start: `updated_at`.
+            Opportunity.updated_at >= start,
+            team == filters.team_id,
+            kind.in_((ChangeKind.CREATED, ChangeKind.STAGE, ChangeKind.STATUS, ChangeKind.AMOUNT)),
+            _row_test(session, deals, wanted),
+        )
+    )
+    session.execute(table.insert().from_select([c.name for c in table.c], rows))
+    if _is_sqlite(session):
+        # Joined by deal below: SQLite would otherwise build a throwaway index on every join.
+        session.execute(text(f"CREATE INDEX {table.name}_deal ON {table.name} (opportunity_id)"))
+    else:
+        # Temporary tables get no statistics: without its size and kinds, PostgreSQL plans
+        # the joins below as for a handful of rows (scanning the copy once per deal).
+        session.execute(text(f"ANALYZE {table.name}"))
+    return OwnersHistory(table)
+
+
+def _source(
+    session: Session, filters: Filters, history: OwnersHistory | None
+) -> tuple[Any, Any, Any, Any]:
+    """(rows, team, kind, test): where a history figure reads its rows — the owners' copy,
+    or `stage_changes` (`_history_of`, `_row_test`)."""
+    if history is not None:
+        rows = history.rows.c
+        return rows, rows.team_id, rows.kind, and_
+    team, kind = _history_of(session, filters)
+    return StageChange, team, kind, lambda *c: _row_test(session, filters, *c)
 
 
 # --- outcomes, from `opportunities` ---------------------------------------------------------
@@ -137,11 +267,12 @@ def _history_of(session: Session, filters: Filters) -> tuple[Any, Any]:
 
 @dataclass(frozen=True)
 class OwnerMonth:
-    """One process × owner × month-of-creation group (month None: created outside the period)."""
+    """One process × owner × month-of-creation group (month None: created before the period),
+    split by the month the deals were closed in, for the month-end values."""
 
     process_id: int
     owner_id: str
-    month: str | None
+    month: str | None  # its deals created in the period are counted in `created`
     created: int
     won: int  # closed in the period
     lost: int  # closed in the period
@@ -149,19 +280,23 @@ class OwnerMonth:
     cycle_days: float  # summed over the won deals, created → won
     won_created: int  # created in the period and won since
     open_minor: int  # open now
+    closed: str | None  # the month of closing, None while open
+    amount_minor: int  # the deals' amounts today, whatever their status
 
 
 def outcomes_by_owner(
     *, session: Session, filters: Filters, start: datetime, end: datetime
 ) -> list[OwnerMonth]:
-    """One pass over the deals: created, won and lost in [start, end), cycle lengths, and the
-    open value now, per process, owner and month of creation."""
+    """One pass over the deals: created, won and lost in [start, end), cycle lengths, the open
+    value now, and today's amounts by months of creation and closing, per process, owner and
+    month of creation. Every deal the open pipeline held at some moment since `start` is in:
+    open now, or closed since."""
     created = _between(Opportunity.created_at, start, end)
     closed = _between(Opportunity.closed_at, start, end)
     is_open = Opportunity.status == Status.OPEN
     won = and_(Opportunity.status == Status.WON, closed)
     lost = and_(Opportunity.status == Status.LOST, closed)
-    month = case((created, month_of(session, Opportunity.created_at)), else_=None)
+    month, closed_in = created_key(session, start), month_of(session, Opportunity.closed_at)
     query = (
         select(
             Opportunity.process_id,
@@ -179,15 +314,17 @@ def outcomes_by_owner(
             ),
             _count_if(and_(Opportunity.status == Status.WON, created)),
             func.coalesce(func.sum(case((is_open, Opportunity.amount_minor), else_=0)), 0),
+            closed_in,
+            func.sum(Opportunity.amount_minor),
         )
-        .where(*deal_scope(filters), or_(created, closed, is_open))
-        .group_by(Opportunity.process_id, Opportunity.owner_id, month)
+        .where(*deal_scope(filters), or_(created, Opportunity.closed_at >= start, is_open))
+        .group_by(Opportunity.process_id, Opportunity.owner_id, month, closed_in)
     )
     return [
         OwnerMonth(
             int(row[0]),
             str(row[1]),
-            None if row[2] is None else str(row[2]),
+            _month_or_none(row[2]),
             int(row[3]),
             int(row[4]),
             int(row[5]),
@@ -195,6 +332,8 @@ def outcomes_by_owner(
             float(row[7]),
             int(row[8]),
             int(row[9]),
+            _month_or_none(row[10]),
+            int(row[11]),
         )
         for row in session.execute(query)
     ]
@@ -241,7 +380,7 @@ def outcomes_by_segment(
     ]
 
 
-# --- the history --------------------------------------------------------------------------
+# --- the history ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -254,272 +393,213 @@ class Stays:
     total_days: float  # their exact summed length, for the average
 
 
-BackMove = tuple[int, int, str, int, int, int, int]
-"""Deals that left a further stage: (process, current position, status, created in the period,
-closed in the period, furthest position, how many) — see `reach`."""
+def stays(
+    *,
+    session: Session,
+    filters: Filters,
+    start: datetime,
+    end: datetime,
+    history: OwnersHistory | None = None,
+) -> list[Stays]:
+    """Time spent in each stage by the stays that ended in [start, end), as a day histogram.
+
+    Bucketing by whole days keeps the answer small (stages × days) and gives the median
+    exactly in whole days; the exact total gives the average. A stay belongs to its stage (so
+    to the stage's process), whatever became of the deal. Each row holds its stay's end
+    (`left_at`): for a whole team this is a range of `ix_stage_changes_stays` per kind, for a
+    few owners one per deal of `ix_stage_changes_deal_stays` — or their `history` copy.
+    """
+    deals = replace(filters, process_id=None)  # stays belong to their stage's process
+    change, team, kind, test = _source(session, deals, history)
+    length = _days(session, change.left_at, change.changed_at)
+    whole = _whole(session, length)
+    conditions = [
+        team == filters.team_id,
+        # Process rows start no stay in a stage (the stage row that follows does).
+        kind.in_((ChangeKind.CREATED, ChangeKind.STAGE, ChangeKind.STATUS)),
+        test(_between(change.left_at, start, end)),
+        change.to_stage_id.is_not(None),
+        or_(change.from_value.is_(None), change.from_value != IMPORTED),
+    ]
+    query = select(change.to_stage_id, whole, func.count(), func.sum(length))
+    if history is None and (deals.owners is not None or deals.origin or deals.product):
+        query = query.join(Opportunity, Opportunity.id == change.opportunity_id)
+        conditions.extend(deal_scope(deals))
+        if deals.owners is not None:
+            # A stay that ended in the period is a change since its start: `updated_at`.
+            conditions.append(Opportunity.updated_at >= start)
+    rows = session.execute(query.where(*conditions).group_by(change.to_stage_id, whole))
+    return [Stays(int(s), int(d), int(n), float(t or 0.0)) for s, d, n, t in rows]
+
+
+def created_key(session: Session, start: datetime) -> ColumnElement[Any]:
+    """A deal's month of creation (`month_of`), NULL when before `start`: the month-end
+    values group by it, and deals created long ago all weigh the same."""
+    created_at = Opportunity.created_at
+    return case((created_at < start, None), else_=month_of(session, created_at))
 
 
 @dataclass(frozen=True)
-class History:
-    stays: list[Stays]
-    moves: dict[tuple[int, str], int]  # (process, 'YYYY-MM') → the open value's move
-    back: list[BackMove] | None = None  # for a few owners, read in the same pass
+class AmountMoves:
+    """Amount changes made in `month` to deals created in `opened` ('' before the period) and
+    closed in `closed` (None: open now): their summed difference, in minor units."""
+
+    month: str
+    opened: str
+    closed: str | None
+    step: int
 
 
-def history(
-    *, session: Session, filters: Filters, start: datetime, end: datetime, after: datetime
-) -> History:
-    """What the stage history says: stays ended in [start, end), and the open value's moves
-    after `after`.
+def amount_moves(
+    *,
+    session: Session,
+    filters: Filters,
+    start: datetime,
+    since: datetime,
+    history: OwnersHistory | None = None,
+) -> list[AmountMoves]:
+    """Amount changes from `since` on, per month and the deal's (created, closed) months.
 
-    Stays: time spent in each stage by the stays that ended in the period, as a day
-    histogram: bucketing by whole days keeps the answer small (stages × days) and gives the
-    median exactly in whole days; the exact total gives the average. A stay belongs to its
-    stage (so to the stage's process), whatever became of the deal.
-
-    Moves: the value at a moment m is the value now minus every move after m, so only the
-    recent history is read. A move is: + the deal's amount when it opens (created, reopened),
-    − its amount when it closes, and an amount change's difference while the deal is open.
-    The amount just after an event is the current one minus the amount changes that came
-    later, and whether the deal was open is its current state rewound through the later
-    status changes: two running sums per deal (newest event first), no per-row lookups.
-
-    For a few owners both are computed in one statement from one read of their deals'
-    history (the reads, deal by deal, are most of the cost); for the whole workspace each
-    reads the history on its own, in one pass.
+    A deal's amount at a moment is today's minus the changes made since; whether it counted
+    in the open pipeline then depends on when it was created and closed, hence the keys.
     """
-    deals = replace(filters, process_id=None)  # stays belong to their stage's process
-    if filters.owners is None:
-        stays_rows = _history_rows(
-            session, deals, _STAY_KINDS, join=bool(deals.origin or deals.product)
-        )
-        value_rows = _history_rows(session, filters, _VALUE_KINDS, join=True)
-        stays_query = _stay_histogram(
-            session, stays_rows.where(StageChange.changed_at < end).subquery(), start, end
-        )
-        moves_query = _value_moves(
-            session, value_rows.where(StageChange.changed_at > after).subquery(), after
-        )
-        return History(
-            [_stays_of(row) for row in session.execute(stays_query)],
-            {(int(p), str(m)): int(v or 0) for p, m, v in session.execute(moves_query)},
-        )
-    shared = (
-        _history_rows(session, deals, (*_STAY_KINDS, ChangeKind.AMOUNT), join=True)
-        # A deal's last change is its `updated_at`: older than the period, it has no event
-        # either part needs (the moves are read after the period's first month).
-        .where(Opportunity.updated_at >= start)
-        .cte("owners_history")
-        .prefix_with("MATERIALIZED")
-    )
-    stays_part = _stay_histogram(
-        session,
-        select(shared).where(shared.c.kind.in_(_STAY_KINDS), shared.c.at < end).subquery(),
-        start,
-        end,
-    ).subquery()
-    wanted = [shared.c.kind.in_(_VALUE_KINDS), shared.c.at > after]
-    if filters.process_id is not None:
-        wanted.append(shared.c.process_id == filters.process_id)
-    moves_part = _value_moves(session, select(shared).where(*wanted).subquery(), after).subquery()
-    back_part = _back_moves(shared, filters, start, end).subquery()
-    # One statement, three answers: generic columns, told apart by `part`.
-    no_int, no_float, no_text = cast(null(), Integer), cast(null(), Float), cast(null(), String)
-    parts = union_all(
-        select(
-            literal(0).label("part"),
-            stays_part.c.stage_id.label("i1"),
-            stays_part.c.days.label("i2"),
-            stays_part.c.count.label("i3"),
-            no_int.label("i4"),
-            no_int.label("i5"),
-            no_int.label("n"),
-            stays_part.c.total.label("f"),
-            no_text.label("t"),
-        ),
-        select(
-            literal(1),
-            moves_part.c.process_id,
-            no_int,
-            no_int,
-            no_int,
-            no_int,
-            moves_part.c.move,
-            no_float,
-            moves_part.c.month,
-        ),
-        select(
-            literal(2),
-            back_part.c.process_id,
-            back_part.c.current,
-            back_part.c.c,
-            back_part.c.k,
-            back_part.c.furthest,
-            back_part.c.count,
-            no_float,
-            back_part.c.status,
-        ),
-    )
-    stays: list[Stays] = []
-    moves: dict[tuple[int, str], int] = {}
-    back: list[BackMove] = []
-    for part, i1, i2, i3, i4, i5, n, f, t in session.execute(parts):
-        if part == 0:
-            stays.append(_stays_of((i1, i2, i3, f)))
-        elif part == 1:
-            moves[(int(i1), str(t))] = int(n or 0)
-        else:
-            back.append((int(i1), int(i2), str(t), int(i3), int(i4), int(i5), int(n)))
-    return History(stays, moves, back)
-
-
-def _back_moves(rows: Any, filters: Filters, start: datetime, end: datetime) -> Any:
-    """`reach`'s backward moves, from history rows already read (with their deal's columns)."""
-    current, left, went = aliased(Stage), aliased(Stage), aliased(Stage)
-    created = _between(rows.c.created_at, start, end)
-    closed = _between(rows.c.closed_at, start, end)
-    created_in = case((created, 1), else_=0)
-    closed_in = case((closed, 1), else_=0)
+    change, team, kind, test = _source(session, filters, history)
+    step = cast(change.to_value, BigInteger) - cast(change.from_value, BigInteger)
+    month = month_of(session, change.changed_at)
+    opened, closed = created_key(session, start), month_of(session, Opportunity.closed_at)
     conditions = [
-        rows.c.kind == ChangeKind.STAGE,
-        rows.c.status != Status.WON,
-        or_(created, closed),
-        or_(went.process_id != rows.c.process_id, left.position > went.position),
-        left.position > current.position,
-    ]
-    if filters.process_id is not None:
-        conditions.append(rows.c.process_id == filters.process_id)
-    per_deal = (
-        select(
-            rows.c.process_id.label("process_id"),
-            current.position.label("current"),
-            rows.c.status.label("status"),
-            created_in.label("c"),
-            closed_in.label("k"),
-            func.max(left.position).label("furthest"),
-        )
-        .select_from(rows)
-        .join(current, current.id == rows.c.current_stage_id)
-        .join(left, and_(left.id == rows.c.from_stage_id, left.process_id == rows.c.process_id))
-        .join(went, went.id == rows.c.stage_id)
-        .where(*conditions)
-        .group_by(
-            rows.c.deal, rows.c.process_id, current.position, rows.c.status, created_in, closed_in
-        )
-    ).subquery()
-    return select(*per_deal.c, func.count().label("count")).group_by(*per_deal.c)
-
-
-def _history_rows(
-    session: Session, filters: Filters, kinds: Sequence[ChangeKind], *, join: bool
-) -> Any:
-    """The history rows of the deals in scope, with what the aggregations read of each."""
-    change = StageChange
-    team, kind = _history_of(session, filters)
-    columns: list[Any] = [
-        change.opportunity_id.label("deal"),
-        change.changed_at.label("at"),
-        change.id.label("seq"),
-        change.kind.label("kind"),
-        change.to_stage_id.label("stage_id"),
-        change.from_stage_id.label("from_stage_id"),
-        change.from_value.label("from_value"),
-        change.to_value.label("to_value"),
-    ]
-    if not join:
-        return select(*columns).where(team == filters.team_id, kind.in_(kinds))
-    return (
-        select(
-            *columns,
-            Opportunity.process_id.label("process_id"),
-            Opportunity.amount_minor.label("amount_now"),
-            case((Opportunity.status == Status.OPEN, 1), else_=0).label("open_now"),
-            Opportunity.status.label("status"),
-            Opportunity.stage_id.label("current_stage_id"),
-            Opportunity.created_at.label("created_at"),
-            Opportunity.closed_at.label("closed_at"),
-        )
-        .select_from(Opportunity)
-        .join(change, change.opportunity_id == Opportunity.id)
-        .where(*deal_scope(filters), team == filters.team_id, kind.in_(kinds))
-    )
-
-
-def _stay_histogram(session: Session, rows: Any, start: datetime, end: datetime) -> Any:
-    with_next = select(
-        rows.c.stage_id,
-        rows.c.from_value,
-        rows.c.at.label("entered"),
-        func.lead(rows.c.at)
-        .over(partition_by=rows.c.deal, order_by=(rows.c.at, rows.c.seq))
-        .label("left"),
-    ).subquery()
-    length = _days(session, with_next.c.left, with_next.c.entered)
-    whole = _whole(session, length)
-    return (
-        select(
-            with_next.c.stage_id,
-            whole.label("days"),
-            func.count().label("count"),
-            func.sum(length).label("total"),
-        )
-        .where(
-            with_next.c.stage_id.is_not(None),
-            with_next.c.left >= start,
-            with_next.c.left < end,
-            or_(with_next.c.from_value.is_(None), with_next.c.from_value != IMPORTED),
-        )
-        .group_by(with_next.c.stage_id, whole)
-    )
-
-
-def _stays_of(row: Any) -> Stays:
-    stage_id, days, count, total = row
-    return Stays(int(stage_id), int(days), int(count), float(total or 0.0))
-
-
-def _value_moves(session: Session, events: Any, after: datetime) -> Any:
-    amount_step = case(
-        (
-            events.c.kind == ChangeKind.AMOUNT,
-            cast(events.c.to_value, BigInteger) - cast(events.c.from_value, BigInteger),
+        *deal_scope(filters),
+        team == filters.team_id,
+        kind == ChangeKind.AMOUNT,
+        test(
+            # Always true of amount rows: they let the team's index seek to `changed_at`.
+            change.left_at.is_(None),
+            change.to_stage_id.is_(None),
+            change.changed_at >= since,
         ),
-        else_=0,
+    ]
+    if filters.owners is not None:
+        # Their last change is recent (as for the stays: the period's start, not `since`).
+        conditions.append(Opportunity.updated_at >= start)
+    query = (
+        select(month, opened, closed, func.sum(step))
+        .select_from(StageChange if history is None else history.rows)
+        .join(Opportunity, Opportunity.id == change.opportunity_id)
+        .where(*conditions)
+        .group_by(month, opened, closed)
     )
-    opens = case(
-        (events.c.kind == ChangeKind.CREATED, 1),
-        (and_(events.c.kind == ChangeKind.STATUS, events.c.to_value == Status.OPEN), 1),
-        (and_(events.c.kind == ChangeKind.STATUS, events.c.from_value == Status.OPEN), -1),
-        else_=0,
-    )
+    return [
+        AmountMoves(month_text(m), _month_or_none(o) or "", _month_or_none(c), int(v or 0))
+        for m, o, c, v in session.execute(query)
+    ]
 
-    def after_this(column: Any) -> Any:
-        """The sum over the deal's later events: the rows before it, newest first."""
-        return func.coalesce(
-            func.sum(column).over(
-                partition_by=events.c.deal,
-                order_by=(events.c.at.desc(), events.c.seq.desc()),
-                rows=(None, -1),
-            ),
-            0,
+
+Event = tuple[datetime, str, str | None, str | None]
+"""A history row: (changed_at, kind, from_value, to_value)."""
+
+
+@dataclass(frozen=True)
+class Reopened:
+    """A deal that may have been reopened since `since`: closed for a while, though its
+    creation and (last) closing dates say open. Its value then is corrected from its rows."""
+
+    open_now: bool
+    amount_now: int
+    created_at: datetime
+    closed_at: datetime | None
+    events: tuple[Event, ...]  # created, status and amount rows since `since`
+
+    def correction(self, moment: datetime) -> int:
+        """What it really weighed in the open pipeline at `moment` (after `since`), minus
+        what the (created, closed) dates count for it."""
+        amount = self.amount_now
+        is_open = int(self.open_now)
+        for at, kind, before, after in self.events:
+            if at < moment:
+                continue
+            # Rewind today's state through the rows after the moment.
+            if kind == ChangeKind.AMOUNT:
+                amount -= int(after or 0) - int(before or 0)
+            elif kind == ChangeKind.CREATED or (kind == ChangeKind.STATUS and after == Status.OPEN):
+                is_open -= 1
+            elif kind == ChangeKind.STATUS and before == Status.OPEN:
+                is_open += 1
+        counted = self.created_at < moment and (self.closed_at is None or self.closed_at >= moment)
+        return (is_open - int(counted)) * amount
+
+
+def reopened(
+    *,
+    session: Session,
+    filters: Filters,
+    start: datetime,
+    since: datetime,
+    history: OwnersHistory | None = None,
+) -> list[Reopened]:
+    """The deals reopened since `since`, with their rows since then.
+
+    Found through their status rows: a closing row followed by anything since `since` has a
+    `left_at` since then, and so does a reopening row that was followed; one that was not is
+    the deal's last stay, with its stage. Both are short ranges of the stats indexes. (Some
+    candidates were only moved while closed: their correction is 0.)
+    """
+    change, team, kind, test = _source(session, filters, history)
+    ids: set[int] = set()
+    followed = [
+        change.left_at >= since,
+        # `> 0` rather than IS NOT NULL: a range SQLite's planner seeks, too.
+        and_(change.left_at.is_(None), change.to_stage_id > 0, change.changed_at >= since),
+    ]
+    # Over the team's rows, two ranges, one statement each (with an OR, SQLite reads every
+    # status row); deal by deal, one probe per deal.
+    deal_by_deal = per_deal(session, filters)
+    for followed_since in [or_(*followed)] if deal_by_deal else followed:
+        candidates = select(change.opportunity_id).where(
+            team == filters.team_id,
+            kind == ChangeKind.STATUS,
+            test(followed_since),
         )
-
-    rewound = select(
-        events.c.process_id,
-        events.c.at,
-        amount_step.label("amount_step"),
-        opens.label("opens"),
-        (events.c.amount_now - after_this(amount_step)).label("amount"),
-        (events.c.open_now - after_this(opens)).label("is_open"),
-    ).subquery()
-    month = month_of(session, rewound.c.at)
-    move = case(
-        (rewound.c.opens != 0, rewound.c.opens * rewound.c.amount),
-        else_=rewound.c.is_open * rewound.c.amount_step,
-    )
-    return select(
-        rewound.c.process_id, month.label("month"), func.sum(move).label("move")
-    ).group_by(rewound.c.process_id, month)
+        if deal_by_deal and history is None:  # their deals first
+            candidates = candidates.join(
+                Opportunity, Opportunity.id == change.opportunity_id
+            ).where(*deal_scope(filters), Opportunity.updated_at >= start)
+        ids.update(session.scalars(candidates))
+    # Then each one's rows, deal by deal (a few thousand deals at most for a whole company),
+    # by primary key (SQLite kept off the team's indexes), the deals out of scope left out.
+    ordered = sorted(ids)
+    deals: dict[int, tuple[bool, int, datetime, datetime | None]] = {}
+    events: dict[int, list[Event]] = defaultdict(list)
+    for chunk in (ordered[i : i + 1000] for i in range(0, len(ordered), 1000)):
+        rows = session.execute(
+            select(
+                Opportunity.id,
+                Opportunity.status,
+                Opportunity.amount_minor,
+                Opportunity.created_at,
+                Opportunity.closed_at,
+                change.changed_at,
+                change.kind,
+                change.from_value,
+                change.to_value,
+            )
+            .select_from(Opportunity)
+            .outerjoin(
+                StageChange if history is None else history.rows,
+                and_(
+                    change.opportunity_id == Opportunity.id,
+                    change.team_id == filters.team_id,
+                    change.kind.in_((ChangeKind.CREATED, ChangeKind.STATUS, ChangeKind.AMOUNT)),
+                    change.changed_at >= since,
+                ),
+            )
+            .where(*_whole_scan(session, filters), Opportunity.id.in_(chunk))
+            .order_by(Opportunity.id)  # a deal's rows together (their order is irrelevant)
+        )
+        for deal, status, amount, created_at, closed_at, at, kind, before, after in rows:
+            deals[deal] = (status == Status.OPEN, int(amount), created_at, closed_at)
+            if at is not None:
+                events[deal].append((at, str(kind), before, after))
+    return [Reopened(*deals[d], tuple(events[d])) for d in deals]
 
 
 @dataclass(frozen=True)
@@ -540,7 +620,7 @@ def reach(
     filters: Filters,
     start: datetime,
     end: datetime,
-    back: Sequence[BackMove] | None = None,
+    history: OwnersHistory | None = None,
 ) -> list[Reach]:
     """How far the deals created or closed in [start, end) got in their (current) process.
 
@@ -549,13 +629,16 @@ def reach(
     the current stage unless the deal once left a further stage backwards or for another
     process — and only those rare moves are read from the history, so the answer costs a
     pass over the deals plus the history's moves, not a grouping of every change by deal.
-    `back`: those moves when `history` already read them.
     """
     created = _between(Opportunity.created_at, start, end)
     closed = _between(Opportunity.closed_at, start, end)
     created_in = case((created, 1), else_=0)
     closed_in = case((closed, 1), else_=0)
-    in_scope = (*deal_scope(filters), Opportunity.status != Status.WON, or_(created, closed))
+    in_scope = (
+        *deal_scope(filters),
+        Opportunity.status != Status.WON,
+        or_(created, closed),
+    )
     current = Stage.position
     counts: dict[tuple[int, int, str, int, int], int] = defaultdict(int)
     for p, position, status, c, k, n in session.execute(
@@ -566,9 +649,9 @@ def reach(
         .group_by(Opportunity.process_id, current, Opportunity.status, created_in, closed_in)
     ):  # fmt: skip
         counts[(int(p), int(position), str(status), int(c), int(k))] += int(n)
-    if back is None:
-        back = _back_moves_of(session, filters, in_scope, created_in, closed_in)
-    for p, position, status, c, k, furthest, n in back:
+    for p, position, status, c, k, furthest, n in _back_moves_of(
+        session, filters, in_scope, created_in, closed_in, history
+    ):
         counts[(p, position, status, c, k)] -= n
         counts[(p, furthest, status, c, k)] += n
     return [
@@ -578,42 +661,65 @@ def reach(
     ]
 
 
+BackMove = tuple[int, int, str, int, int, int, int]
+"""Deals that left a further stage: (process, current position, status, created in the period,
+closed in the period, furthest position, how many) — see `reach`."""
+
+
 def _back_moves_of(
     session: Session,
     filters: Filters,
     in_scope: Sequence[ColumnElement[bool]],
     created_in: Any,
     closed_in: Any,
+    history: OwnersHistory | None,
 ) -> list[BackMove]:
-    change = StageChange
+    change, team, kind, _ = _source(session, filters, history)
     left, went = aliased(Stage), aliased(Stage)
-    team, kind = _history_of(session, filters)
-    per_deal = (
+    # The rare backward moves (or moves out of a process) first, read from the stats indexes
+    # (`from_stage_id` is in them); only then their deals.
+    moves = (
+        select(
+            change.opportunity_id.label("deal"),
+            left.process_id.label("process_id"),
+            left.position.label("left"),
+        )
+        .join(left, left.id == change.from_stage_id)
+        .join(went, went.id == change.to_stage_id)
+        .where(
+            team == filters.team_id,
+            kind == ChangeKind.STAGE,
+            or_(went.process_id != left.process_id, left.position > went.position),
+        )
+    )
+    if filters.owners is not None and history is None:  # (the copy holds only their deals)
+        moves = moves.join(Opportunity, Opportunity.id == change.opportunity_id).where(*in_scope)
+    back: Any = moves.subquery()
+    if _is_sqlite(session) and (filters.owners is None or history is not None):
+        # Materialized (the backward moves, then their few thousand deals by id): else SQLite
+        # fetches the deal of every stage row of the team (or scans every deal, for the
+        # owners' copy) before the backward test. PostgreSQL's hash joins do better as is.
+        back = moves.cte("back_moves").prefix_with("MATERIALIZED")
+    deals = (
         select(
             Opportunity.process_id.label("process_id"),
             Stage.position.label("current"),
             Opportunity.status.label("status"),
             created_in.label("c"),
             closed_in.label("k"),
-            func.max(left.position).label("furthest"),
+            func.max(back.c.left).label("furthest"),
         )
-        .select_from(Opportunity)
+        .select_from(back)
+        .join(Opportunity, Opportunity.id == back.c.deal)
         .join(Stage, Stage.id == Opportunity.stage_id)
-        .join(change, change.opportunity_id == Opportunity.id)
-        .join(
-            left, and_(left.id == change.from_stage_id, left.process_id == Opportunity.process_id)
-        )
-        .join(went, went.id == change.to_stage_id)
         .where(
             *in_scope,
-            team == filters.team_id,
-            kind == ChangeKind.STAGE,
-            or_(went.process_id != Opportunity.process_id, left.position > went.position),
-            left.position > Stage.position,
+            back.c.process_id == Opportunity.process_id,
+            back.c.left > Stage.position,
         )
         .group_by(Opportunity.id, Stage.position)
     ).subquery()
-    moved: Iterable[Any] = session.execute(select(*per_deal.c, func.count()).group_by(*per_deal.c))
+    moved: Iterable[Any] = session.execute(select(*deals.c, func.count()).group_by(*deals.c))
     return [
         (int(p), int(position), str(status), int(c), int(k), int(furthest), int(n))
         for p, position, status, c, k, furthest, n in moved
@@ -652,7 +758,7 @@ def activity(
         for stage_id, cutoff in stuck_before.items()
     ]
     stuck = and_(is_open, or_(*stuck_conditions)) if stuck_conditions else literal(False)
-    scope = deal_scope(Filters(team_id=team_id, owners=owners))
+    scope = _whole_scan(session, Filters(team_id=team_id, owners=owners))
     query = (
         select(
             Opportunity.owner_id,

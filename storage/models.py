@@ -210,6 +210,23 @@ class Opportunity(Base):
             "probability_override",
         ),
         Index("ix_opportunities_owner_close", "team_id", "owner_id", "status", "close_date"),
+        # `/pipeline stats` for a few owners reads these columns of each of their deals, six
+        # times over: covering (no table read), and seeking the deals changed since a date.
+        Index(
+            "ix_opportunities_stats",
+            "team_id",
+            "owner_id",
+            "updated_at",
+            "process_id",
+            "status",
+            "created_at",
+            "closed_at",
+            "amount_minor",
+            "stage_id",
+            "id",
+            "origin",
+            "product",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -267,6 +284,17 @@ class Opportunity(Base):
         return (self.need_expressed, self.can_answer, self.blockers_lifted, self.meeting_planned)
 
 
+_STATS_COLUMNS = (
+    "kind",
+    "left_at",
+    "to_stage_id",
+    "changed_at",
+    "from_value",
+    "to_value",
+    "from_stage_id",
+)
+
+
 class StageChange(Base):
     """One change of an opportunity: stage, status, amount, close date, probability, owner…
 
@@ -278,6 +306,12 @@ class StageChange(Base):
     __table_args__ = (
         Index("ix_stage_changes_opportunity", "opportunity_id", "changed_at"),
         Index("ix_stage_changes_team_kind", "team_id", "kind", "changed_at"),
+        # `/pipeline stats`, each figure a range of a covering index: stays ended in a period
+        # (kind, left_at range), amount changes since a date (kind, left_at and to_stage_id
+        # NULL, changed_at range), reopenings (kind 'status'), backward moves (kind 'stage') —
+        # over a whole team, and over each of a few owners' deals.
+        Index("ix_stage_changes_stays", "team_id", *_STATS_COLUMNS, "opportunity_id"),
+        Index("ix_stage_changes_deal_stays", "opportunity_id", *_STATS_COLUMNS, "team_id"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
@@ -290,6 +324,10 @@ class StageChange(Base):
     to_stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id"))
     from_value: Mapped[str | None] = mapped_column(Text)
     to_value: Mapped[str | None] = mapped_column(Text)
+    # When the stay this row starts ended: the time of the deal's next created/stage/status/
+    # process row (see `storage.stays`); NULL while it lasts and on the other kinds. Stored so
+    # the stats read durations as a range instead of pairing every row with its successor.
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class LostReason(Base):

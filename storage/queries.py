@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from storage import stays
 from storage.models import (
     Account,
     ChangeKind,
@@ -278,6 +279,7 @@ def record_change(
         from_value=from_value,
         to_value=to_value,
     )
+    stays.link(session=session, change=change)  # the stay it follows ends now
     session.add(change)
     return change
 

@@ -1,0 +1,77 @@
+"""Stays: the spans between a deal's stage/status rows, each row knowing when its stay ended.
+
+A created, stage, status or process row of `stage_changes` starts a stay that the deal's next
+such row (in `changed_at`, then `id` order) ends; `left_at` holds that next row's time (NULL
+while the stay lasts, and on the other kinds). It is exactly what
+`lead(changed_at) OVER (PARTITION BY opportunity_id ORDER BY changed_at, id)` over those rows
+gives, written once instead of computed by every `/pipeline stats` over millions of rows.
+Writers keep it so: `link` for one row written through the ORM, `chain` for bulk inserts.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import MutableMapping, Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import ChangeKind, StageChange
+
+STAY_KINDS = frozenset(
+    {ChangeKind.CREATED, ChangeKind.STAGE, ChangeKind.STATUS, ChangeKind.PROCESS}
+)
+
+
+def link(*, session: Session, change: StageChange) -> None:
+    """Slot a new stay row (not yet added to the session) into its deal's chain.
+
+    It goes after the last row at or before its time (its id is the largest): that row's stay
+    now ends at the new row, and the new row's ends where that one's did. Normally that is the
+    deal's latest row and the new row stays open; a row back-dated among older ones still
+    ends up as the window would put it.
+    """
+    if change.kind not in STAY_KINDS:
+        return
+    earlier = session.scalars(
+        select(StageChange)
+        .where(
+            StageChange.team_id == change.team_id,
+            StageChange.opportunity_id == change.opportunity_id,
+            StageChange.kind.in_(STAY_KINDS),
+            StageChange.changed_at <= change.changed_at,
+        )
+        .order_by(StageChange.changed_at.desc(), StageChange.id.desc())
+        .limit(1)
+    ).first()
+    if earlier is not None:
+        change.left_at, earlier.left_at = earlier.left_at, change.changed_at
+        return
+    # Before every row the deal has (if any): it ends where the first one starts.
+    change.left_at = session.scalar(
+        select(StageChange.changed_at)
+        .where(
+            StageChange.team_id == change.team_id,
+            StageChange.opportunity_id == change.opportunity_id,
+            StageChange.kind.in_(STAY_KINDS),
+        )
+        .order_by(StageChange.changed_at, StageChange.id)
+        .limit(1)
+    )
+
+
+def chain(rows: Sequence[MutableMapping[str, Any]]) -> None:
+    """Fill `left_at` in rows about to be bulk-inserted, in id order, for deals that have no
+    history yet (imports, the benchmark's loader): the whole chain is in `rows`."""
+    by_deal: dict[Any, list[MutableMapping[str, Any]]] = defaultdict(list)
+    for row in rows:
+        row["left_at"] = None
+        if row["kind"] in STAY_KINDS:
+            by_deal[row["opportunity_id"]].append(row)
+    for stays in by_deal.values():
+        # sort() is stable: rows at the same time keep their id order, as in the window.
+        stays.sort(key=lambda row: row["changed_at"])
+        for row, following in itertools.pairwise(stays):
+            row["left_at"] = following["changed_at"]
