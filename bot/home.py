@@ -38,3 +38,5 @@ def refresh_homes(
             publish_home(services, client, team_id, user_id)
         except SlackApiError as error:
             log.info("home of %s not refreshed: %s", user_id, error.response.get("error"))
+        except Exception:  # a timeout, a busy database: the click itself has succeeded
+            log.warning("home of %s not refreshed", user_id, exc_info=True)
