@@ -32,14 +32,14 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from databases import throwaway
 from seed import SeedPlan, SeedReport, rep_ids, seed
 from sqlalchemy import select
 
@@ -53,9 +53,6 @@ from storage.models import Account, Opportunity, Stage, Status
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
 SECRET = "bench-signing-secret"
-PG_ADMIN_URL = os.environ.get(
-    "SALESBOT_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 COMMANDS = ("new", "list", "show")
 ACK_TARGET_MS = 100.0  # p99; Slack itself gives up after 3 s
 START_TARGET_S = 3.0
@@ -526,27 +523,6 @@ def markdown(results: Sequence[EngineResult]) -> str:
 # --- one engine, end to end ----------------------------------------------------------------
 
 
-@contextmanager
-def throwaway_database(engine: str, workdir: Path, keep: bool) -> Iterator[str]:
-    """A fresh, empty database URL of the engine, dropped at the end unless `keep`."""
-    if engine == "sqlite":
-        yield f"sqlite:///{workdir / 'bench.db'}"
-        return
-    import psycopg
-
-    name = f"salesbot_bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    finally:
-        if keep:
-            print(f"  kept PostgreSQL database {name}", flush=True)
-        else:
-            with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def environment(db: Database) -> dict[str, Any]:
     with db.engine.connect() as conn:
         version = conn.exec_driver_sql(
@@ -567,7 +543,7 @@ def run_engine(engine: str, args: argparse.Namespace) -> EngineResult:
     print(f"== {engine}", flush=True)
     workdir = Path(tempfile.mkdtemp(prefix=f"salesbot-bench-{engine}-"))
     try:
-        with throwaway_database(engine, workdir, args.keep) as url:
+        with throwaway(engine, workdir, keep=args.keep) as url:
             db = Database(url)
             db.migrate()
             plan = SeedPlan(

@@ -20,7 +20,6 @@ import random
 import statistics
 import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -29,7 +28,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import psycopg
+from databases import throwaway
 from seed import SeedPlan, rep_ids, seed
 from sqlalchemy import text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -44,30 +43,9 @@ from storage import queries, reports
 from storage.db import Database
 from storage.models import Role
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 RESULTS = Path(__file__).resolve().parent / "results"
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 TEAM = SeedPlan.team_id
-
-
-@contextlib.contextmanager
-def throwaway(engine: str) -> Iterator[str]:
-    if engine == "sqlite":
-        path = Path("/tmp") / f"salesbot-board-{uuid.uuid4().hex[:8]}.db"
-        try:
-            yield f"sqlite:///{path}"
-        finally:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return
-    name = f"salesbot_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield PG_ADMIN.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def spread_over_processes(db: Database) -> None:

@@ -26,7 +26,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_ack import SECRET, Server, slack_users, start_server, throwaway_database
+from bench_ack import SECRET, Server, slack_users, start_server
+from databases import throwaway
 from seed import SeedPlan, rep_ids, seed
 from sqlalchemy import select
 
@@ -72,7 +73,7 @@ def pct(values: list[float], p: float) -> float:
 
 
 def run_engine(engine: str, args: argparse.Namespace) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as tmp, throwaway_database(engine, Path(tmp), False) as url:
+    with tempfile.TemporaryDirectory() as tmp, throwaway(engine, Path(tmp)) as url:
         db = Database(url)
         db.migrate()
         report = seed(db, SeedPlan(), now=datetime.now(UTC))

@@ -51,6 +51,7 @@ from sqlalchemy import select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.databases import create_postgres
 from bench.seed import SeedPlan, seed
 from bench.seed_nudges import add_closed_stays, next_weekday, shape_due
 from bot.localslack import LocalSlack
@@ -62,9 +63,6 @@ from storage.models import Member, OutboxMessage, Workspace
 RESULTS = Path(__file__).resolve().parent / "results"
 SCAN_TARGET = 1.0
 RSS_TARGET_MB = 200.0
-PG_ADMIN = os.environ.get(
-    "SALESBOT_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 
 
 @dataclass
@@ -107,12 +105,7 @@ def _database(engine: str, url: str | None, plan: SeedPlan, now: datetime) -> tu
         db = Database(f"sqlite:///{path}")
         db.migrate()
     else:
-        import psycopg
-
-        name = f"salesbot_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        db = Database(PG_ADMIN.rsplit("/", 1)[0] + "/" + name)
+        db = Database(create_postgres(f"salesbot_bench_{uuid.uuid4().hex[:8]}"))
         db.migrate()
     with db.reading() as session:
         seeded = session.get(Workspace, plan.team_id) is not None

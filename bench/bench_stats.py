@@ -21,7 +21,6 @@ Prints a Markdown table and writes every sample to bench/results/stats-<engine>.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import csv
 import io
 import json
@@ -33,13 +32,13 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from databases import create_postgres, postgres_url, throwaway
 from seed_history import HistoryPlan, manager_id, seed_history
 from sqlalchemy import func, select, text
 
@@ -52,9 +51,6 @@ from storage.db import Database
 from storage.models import Opportunity, Role, StageChange
 
 RESULTS = Path(__file__).resolve().parent / "results"
-PG_ADMIN_URL = os.environ.get(
-    "SALESBOT_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 PG_STATS_DB = "salesbot_bench_stats"
 TEAM = "T0BENCH"
 TARGETS_MS = {"rep": 200.0, "team": 2_000.0, "all": 2_000.0}
@@ -78,21 +74,14 @@ def percentile(values: Sequence[float], p: float) -> float:
 def stats_url(engine: str, workdir: Path) -> str:
     if engine == "sqlite":
         return f"sqlite:///{workdir / 'stats.db'}"
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + PG_STATS_DB
+    return postgres_url(PG_STATS_DB)
 
 
 def ensure_seeded(engine: str, workdir: Path, plan: HistoryPlan) -> dict[str, Any]:
     """Seed the kept database unless it already holds the plan's deals; say what is there."""
     url = stats_url(engine, workdir)
     if engine == "postgres":
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            found = conn.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", (PG_STATS_DB,)
-            ).fetchone()
-            if not found:
-                conn.execute(f'CREATE DATABASE "{PG_STATS_DB}"')
+        create_postgres(PG_STATS_DB, exist_ok=True)
     db = Database(url)
     db.migrate()
     seeded: dict[str, Any] = {}
@@ -199,31 +188,9 @@ def import_csv(rows: int, rng: random.Random, today: date) -> str:
     return out.getvalue()
 
 
-@contextlib.contextmanager
-def empty_database(engine: str, workdir: Path) -> Iterator[str]:
-    if engine == "sqlite":
-        path = workdir / f"import-{uuid.uuid4().hex[:8]}.db"
-        try:
-            yield f"sqlite:///{path}"
-        finally:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return
-    import psycopg
-
-    name = f"salesbot_bench_import_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def measure_import(engine: str, workdir: Path, rows: int, rng: random.Random) -> dict[str, Any]:
     content = import_csv(rows, rng, datetime.now(UTC).date())
-    with tempfile.TemporaryDirectory() as tmp, empty_database(engine, workdir) as url:
+    with tempfile.TemporaryDirectory() as tmp, throwaway(engine, workdir) as url:
         path = Path(tmp) / "deals.csv"
         path.write_text(content, encoding="utf-8")
         Database(url).migrate()  # the schema exists before the clock starts, as in production
