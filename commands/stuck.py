@@ -37,7 +37,7 @@ FLOOR_DAYS = 3
 MIN_STAYS = 10
 PERCENTILE = 80
 HISTORY = timedelta(days=365)
-MAX_STAYS = 2_000  # per way a stay ends: plenty for a percentile, and a bound on the scan
+MAX_STAYS = 2_000  # per kind of row starting a stay: plenty for a percentile, a bound on the scan
 CACHE_FOR = timedelta(minutes=5)  # a percentile over a year moves slowly
 CACHED_TEAMS = 1_000  # past this many workspaces, start over: a bound on the memory held
 

@@ -50,7 +50,7 @@ def _is_sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
-def _days(session: Session, later: Any, earlier: Any) -> ColumnElement[Any]:
+def days_between(session: Session, later: Any, earlier: Any) -> ColumnElement[Any]:
     """Days (fractional) between two timestamp columns."""
     if _is_sqlite(session):
         return func.julianday(later) - func.julianday(earlier)
@@ -297,6 +297,7 @@ def outcomes_by_owner(
     won = and_(Opportunity.status == Status.WON, closed)
     lost = and_(Opportunity.status == Status.LOST, closed)
     month, closed_in = created_key(session, start), month_of(session, Opportunity.closed_at)
+    cycle = days_between(session, Opportunity.closed_at, Opportunity.created_at)
     query = (
         select(
             Opportunity.process_id,
@@ -307,9 +308,7 @@ def outcomes_by_owner(
             _count_if(lost),
             func.coalesce(func.sum(case((won, Opportunity.amount_minor), else_=0)), 0),
             func.coalesce(
-                func.sum(
-                    case((won, _days(session, Opportunity.closed_at, Opportunity.created_at)))
-                ),
+                func.sum(case((won, cycle))),
                 0.0,
             ),
             _count_if(and_(Opportunity.status == Status.WON, created)),
@@ -411,7 +410,7 @@ def stays(
     """
     deals = replace(filters, process_id=None)  # stays belong to their stage's process
     change, team, kind, test = _source(session, deals, history)
-    length = _days(session, change.left_at, change.changed_at)
+    length = days_between(session, change.left_at, change.changed_at)
     whole = _whole(session, length)
     conditions = [
         team == filters.team_id,

@@ -20,6 +20,7 @@ from sqlalchemy import and_, case, delete, false, func, or_, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
+from storage.analytics import IMPORTED, days_between
 from storage.models import (
     ChangeKind,
     DigestSnapshot,
@@ -394,47 +395,31 @@ def opportunities_by_id(*, session: Session, team_id: str, ids: Iterable[int]) -
 def finished_stays(
     *, session: Session, team_id: str, since: datetime, limit: int
 ) -> list[tuple[int, float]]:
-    """(stage id, days spent) of the latest stays in a stage that ended since `since`:
-    `limit` ended by a stage change and `limit` by a win or a loss, at most.
+    """(stage id, days spent) of the latest stays in a stage that ended since `since`, at most
+    `limit` per kind of row that starts a stay (created, stage, status).
 
-    A stay ends with a stage or status row leaving the stage (`from_stage_id`); it began with
-    the deal's previous created / stage / status row. Both lookups are index ranges
-    (`ix_stage_changes_team_kind`, newest first, then `ix_stage_changes_opportunity`), so the
-    cost is bounded by `limit`, not by the size of the history; durations are computed in SQL.
+    Each stay row holds its end (`left_at`, kept by `storage.stays`), so this is one range of
+    `ix_stage_changes_stays` per kind, newest first: bounded by `limit`, not by the history's
+    size. An imported deal's first stay is left out, as in the stats: its start is the deal's
+    creation date, not when it entered that stage.
     """
-    end = aliased(StageChange)
-    start = aliased(StageChange)
-    began = (
-        select(func.max(start.changed_at))
-        .where(
-            start.opportunity_id == end.opportunity_id,
-            start.kind.in_((ChangeKind.CREATED, ChangeKind.STAGE, ChangeKind.STATUS)),
-            or_(
-                start.changed_at < end.changed_at,
-                and_(start.changed_at == end.changed_at, start.id < end.id),
-            ),
-        )
-        .correlate(end)
-        .scalar_subquery()
-    )
-    if session.get_bind().dialect.name == "sqlite":
-        days: Any = func.julianday(end.changed_at) - func.julianday(began)
-    else:
-        days = func.extract("epoch", end.changed_at - began) / 86_400.0
+    change = StageChange
+    days = days_between(session, change.left_at, change.changed_at)
     stays: list[tuple[int, float]] = []
-    for kind in (ChangeKind.STAGE, ChangeKind.STATUS):  # one index range each, newest first
+    for kind in (ChangeKind.CREATED, ChangeKind.STAGE, ChangeKind.STATUS):
         rows = session.execute(
-            select(end.from_stage_id, days)
+            select(change.to_stage_id, days)
             .where(
-                end.team_id == team_id,
-                end.kind == kind,
-                end.changed_at >= since,
-                end.from_stage_id.is_not(None),
+                change.team_id == team_id,
+                change.kind == kind,
+                change.left_at >= since,
+                change.to_stage_id.is_not(None),
+                or_(change.from_value.is_(None), change.from_value != IMPORTED),
             )
-            .order_by(end.changed_at.desc())
+            .order_by(change.left_at.desc())
             .limit(limit)
         )
-        stays += [(int(stage), float(spent)) for stage, spent in rows if spent is not None]
+        stays += [(int(stage), float(spent)) for stage, spent in rows]
     return stays
 
 

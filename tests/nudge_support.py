@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from commands.workspace import ensure_member, ensure_workspace
-from storage import queries
+from storage import queries, stays
 from storage.db import Database
 from storage.models import ChangeKind, Member, Opportunity, Role, Stage, StageChange, Status
 
@@ -136,18 +136,18 @@ def finished_stays(
         ended, started = cursor, cursor - timedelta(days=length)
         cursor = started - timedelta(hours=1)
         for at, from_stage, to_stage in ((started, None, stage.id), (ended, stage.id, None)):
-            session.add(
-                StageChange(
-                    team_id=opportunity.team_id,
-                    opportunity_id=opportunity.id,
-                    kind=ChangeKind.STAGE,
-                    changed_by=opportunity.owner_id,
-                    changed_at=at,
-                    from_stage_id=from_stage,
-                    to_stage_id=to_stage,
-                )
+            change = StageChange(
+                team_id=opportunity.team_id,
+                opportunity_id=opportunity.id,
+                kind=ChangeKind.STAGE,
+                changed_by=opportunity.owner_id,
+                changed_at=at,
+                from_stage_id=from_stage,
+                to_stage_id=to_stage,
             )
-    session.flush()
+            stays.link(session=session, change=change)  # each stay's end, as the app keeps it
+            session.add(change)
+            session.flush()
 
 
 def cli(database_url: str, slack_url: str, *args: str, **extra: Any) -> subprocess.Popen[str]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commands import processes, stuck
 from commands.stuck import Threshold, learned, percentile
-from storage.models import Role
+from storage.analytics import IMPORTED
+from storage.models import Role, StageChange
 from tests.conftest import make_actor
 from tests.nudge_support import MONDAY, TEAM, deal, finished_stays, member, stages, workspace
 
@@ -131,3 +133,22 @@ def test_a_deal_is_stuck_from_the_local_midnight_its_days_in_stage_reach_the_thr
     [cutoff] = stuck.stuck_before(limits, today=today, tz="Europe/Paris").values()
     # Entered any time on 1 March in Paris (or before): 14 calendar days on 15 March.
     assert cutoff.isoformat() == "2027-03-01T23:00:00+00:00"
+
+
+def test_imported_deals_first_stays_teach_nothing(session: Session) -> None:
+    """An imported deal's "created" row is dated at its creation, not when it reached the
+    stage it was imported in: that span is no time spent in the stage."""
+    workspace(session)
+    member(session, "U0REP")
+    first = stages(session)[0]
+    for n in range(12):
+        imported = deal(session, "U0REP", account=f"Imported {n}", entered=MONDAY)
+        created = session.scalars(
+            select(StageChange).where(StageChange.opportunity_id == imported.id)
+        ).one()
+        created.from_value = IMPORTED
+        created.changed_at = MONDAY - timedelta(days=200)
+        created.left_at = MONDAY - timedelta(days=2)  # as if moved on then
+    session.flush()
+    found = stuck.thresholds(session=session, team_id=TEAM, now=MONDAY)
+    assert found[first.id] == Threshold(14, "default", 0)
