@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from commands.context import Actor
 from commands.errors import InvalidInput
 from commands.permissions import check_can_change
-from storage import queries
+from storage import queries, stays
 from storage.models import ChangeKind, Opportunity, Stage, Status
 
 
@@ -43,7 +43,13 @@ def check_version(opportunity: Opportunity, expected: int | None) -> None:
 
 
 def set_stage(
-    *, session: Session, opportunity: Opportunity, stage: Stage, by: str, actor: Actor
+    *,
+    session: Session,
+    opportunity: Opportunity,
+    stage: Stage,
+    by: str,
+    actor: Actor,
+    link: bool = True,
 ) -> None:
     """Put the deal in `stage` and record it; the clock for days-in-stage restarts."""
     if stage.id == opportunity.stage_id:
@@ -61,6 +67,7 @@ def set_stage(
         at=actor.now,
         from_stage_id=before,
         to_stage_id=stage.id,
+        link=link,
     )
 
 
@@ -202,19 +209,37 @@ def _close(session: Session, actor: Actor, opportunity: Opportunity, status: Sta
 def relocate(
     *, session: Session, actor: Actor, opportunities: list[Opportunity], stage: Stage
 ) -> int:
-    """Admin: move deals out of a stage being removed (or a process being remapped)."""
+    """Admin: move deals out of a stage being removed (or a process being remapped).
+
+    Thousands of deals may move at once, before the click's ack: their stays are ended in one
+    statement at the end rather than looked up deal by deal.
+    """
     for opportunity in opportunities:
         if opportunity.process_id != stage.process_id:
-            change_process(session=session, actor=actor, opportunity=opportunity, stage=stage)
+            change_process(
+                session=session, actor=actor, opportunity=opportunity, stage=stage, link=False
+            )
         else:
             set_stage(
-                session=session, opportunity=opportunity, stage=stage, by=actor.user_id, actor=actor
+                session=session,
+                opportunity=opportunity,
+                stage=stage,
+                by=actor.user_id,
+                actor=actor,
+                link=False,
             )
+    session.flush()
+    stays.end_at(
+        session=session,
+        team_id=actor.team_id,
+        opportunity_ids=[o.id for o in opportunities],
+        at=actor.now,
+    )
     return len(opportunities)
 
 
 def change_process(
-    *, session: Session, actor: Actor, opportunity: Opportunity, stage: Stage
+    *, session: Session, actor: Actor, opportunity: Opportunity, stage: Stage, link: bool = True
 ) -> None:
     """Map the deal onto `stage` of another process; its history is kept."""
     before = opportunity.process
@@ -228,5 +253,13 @@ def change_process(
         at=actor.now,
         from_value=before.name,
         to_value=stage.process.name,
+        link=link,
     )
-    set_stage(session=session, opportunity=opportunity, stage=stage, by=actor.user_id, actor=actor)
+    set_stage(
+        session=session,
+        opportunity=opportunity,
+        stage=stage,
+        by=actor.user_id,
+        actor=actor,
+        link=link,
+    )

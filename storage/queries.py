@@ -267,7 +267,10 @@ def record_change(
     to_stage_id: int | None = None,
     from_value: str | None = None,
     to_value: str | None = None,
+    link: bool = True,
 ) -> StageChange:
+    """One history row. `link=False` leaves the stays' ends to the caller: a bulk change
+    closes them for all its deals at once (`stays.end_at`)."""
     change = StageChange(
         team_id=opportunity.team_id,
         opportunity_id=opportunity.id,
@@ -279,7 +282,8 @@ def record_change(
         from_value=from_value,
         to_value=to_value,
     )
-    stays.link(session=session, change=change)  # the stay it follows ends now
+    if link:
+        stays.link(session=session, change=change)  # the stay it follows ends now
     session.add(change)
     return change
 

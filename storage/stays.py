@@ -13,9 +13,10 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import MutableMapping, Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import ChangeKind, StageChange
@@ -35,6 +36,8 @@ def link(*, session: Session, change: StageChange) -> None:
     """
     if change.kind not in STAY_KINDS:
         return
+    if change.kind == ChangeKind.CREATED:
+        return  # a deal's first row: nothing before it, and its stay is open (`left_at` NULL)
     earlier = session.scalars(
         select(StageChange)
         .where(
@@ -59,6 +62,37 @@ def link(*, session: Session, change: StageChange) -> None:
         )
         .order_by(StageChange.changed_at, StageChange.id)
         .limit(1)
+    )
+
+
+def end_at(*, session: Session, team_id: str, opportunity_ids: Sequence[int], at: datetime) -> None:
+    """`link` in bulk, after rows written with `record_change(link=False)` at `at` — the deals'
+    latest moment — for each of `opportunity_ids`: every stay row of theirs still open ends at
+    `at`, except each deal's newest row (the highest id at `at`), whose stay goes on."""
+    if not opportunity_ids:
+        return
+    ids = list(opportunity_ids)
+    newest = (
+        select(func.max(StageChange.id))
+        .where(
+            StageChange.team_id == team_id,
+            StageChange.opportunity_id.in_(ids),
+            StageChange.kind.in_(STAY_KINDS),
+            StageChange.changed_at == at,
+        )
+        .group_by(StageChange.opportunity_id)
+    )
+    session.execute(
+        update(StageChange)
+        .where(
+            StageChange.team_id == team_id,
+            StageChange.opportunity_id.in_(ids),
+            StageChange.kind.in_(STAY_KINDS),
+            StageChange.left_at.is_(None),
+            StageChange.id.not_in(newest),
+        )
+        .values(left_at=at)
+        .execution_options(synchronize_session="fetch")
     )
 
 

@@ -97,6 +97,16 @@ def _life_of_deals(session: Session, tmp_path: Path) -> None:
             at=when,
             to_stage_id=stage.id,
         )
+    # An admin removing a stage moves its deals in bulk (stays ended in one statement).
+    d, e, f = (
+        deal(session, team_id=TEAM, owner="U0BOSS", stages=first, path=[(0, "2026-06-01")])
+        for _ in range(3)
+    )
+    transitions.move(session=session, actor=_at(12), opportunity=f, stage=first[1])
+    transitions.relocate(session=session, actor=_at(8), opportunities=[d, f], stage=first[2])
+    transitions.relocate(
+        session=session, actor=_at(8), opportunities=[e], stage=queries.live_stages(other)[0]
+    )
     path = tmp_path / "deals.csv"
     path.write_text(GOOD_FR, encoding="utf-8")
     report = importer.import_table(
