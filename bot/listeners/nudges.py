@@ -20,23 +20,12 @@ from bot.listeners.changes import Change, close_on, redraw, run_change, snooze_u
 from bot.listeners.errors import after_ack
 from bot.services import Services
 from bot.views import nudges as nudge_views
-from commands import followups
+from commands import followups, opp_snooze
 from commands.context import Actor
 from commands.errors import InvalidInput
 from commands.i18n import t
 from commands.opp_snooze import MAX_DAYS
 from commands.parsing import parse_close_date
-
-
-def snooze_date(picked: str, today: date) -> date:
-    """A picked "snooze until" date: after today, within a year."""
-    try:
-        until = date.fromisoformat(picked)
-    except ValueError:
-        raise InvalidInput("nudge.snooze_invalid", text=picked[:20], max=MAX_DAYS) from None
-    if not today < until <= today + timedelta(days=MAX_DAYS):
-        raise InvalidInput("nudge.snooze_invalid", text=picked[:20], max=MAX_DAYS)
-    return until
 
 
 def register(app: App, services: Services) -> None:
@@ -112,7 +101,7 @@ def register(app: App, services: Services) -> None:
         ack()
         actor: Actor = context["actor"]
         number = parse_nudge_block(str(action.get("block_id", "")))
-        until = snooze_date(str(action.get("selected_date") or ""), actor.today)
+        until = opp_snooze.snooze_until(str(action.get("selected_date") or ""), today=actor.today)
         note = snoozed(actor, number, until)
         change_and_redraw(body, respond, client, actor, number, snooze_until(until), note)
 
