@@ -290,13 +290,12 @@ def build(
 
 def mark_sent(*, session: Session, message: FollowUpMessage) -> None:
     """The shown follow-ups are sent (once); those past the cap come in tomorrow's message."""
-    for item in message.items:
-        followup = nudging.get_followup(
-            session=session, team_id=message.team_id, followup_id=item.id
-        )
-        if followup is not None:
-            followup.sent_on = message.recipient.day
-    session.flush()
+    nudging.mark_followups_sent(
+        session=session,
+        team_id=message.team_id,
+        ids=[item.id for item in message.items],
+        day=message.recipient.day,
+    )
 
 
 @dataclass(frozen=True)

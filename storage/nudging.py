@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, delete, false, func, or_, select, union_all
+from sqlalchemy import and_, case, delete, false, func, or_, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
@@ -535,6 +535,17 @@ def get_followup(*, session: Session, team_id: str, followup_id: int) -> FollowU
     return session.scalars(
         select(FollowUp).where(FollowUp.team_id == team_id, FollowUp.id == followup_id)
     ).one_or_none()
+
+
+def mark_followups_sent(*, session: Session, team_id: str, ids: Sequence[int], day: date) -> None:
+    """One statement for a message's follow-ups (up to its cap), whatever their number."""
+    if ids:
+        session.execute(
+            update(FollowUp)
+            .where(FollowUp.team_id == team_id, FollowUp.id.in_(list(ids)))
+            .values(sent_on=day)
+            .execution_options(synchronize_session="fetch")
+        )
 
 
 # --- the weekly digest ----------------------------------------------------------------------
