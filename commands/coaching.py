@@ -44,6 +44,11 @@ class SignalKind(enum.StrEnum):
     STUCK = "stuck"
 
 
+def percent(part: int, whole: int) -> int | None:
+    """A share in whole percent, rounded half up; None when there is nothing to divide."""
+    return (200 * part + whole) // (2 * whole) if whole else None
+
+
 @dataclass(frozen=True)
 class Signal:
     """One rep to talk to, and why, in figures.
@@ -75,7 +80,7 @@ class CoachRow:
     @property
     def rate(self) -> int | None:
         closed = self.won + self.lost
-        return (200 * self.won + closed) // (2 * closed) if closed else None
+        return percent(self.won, closed)
 
 
 @dataclass(frozen=True)
@@ -117,7 +122,7 @@ def coaching(*, session: Session, team_id: str, reps: Sequence[str], now: dateti
     median_stuck = float(statistics.median(a.stuck for a in people.values()))
     won = sum(a.won for a in people.values())
     closed = won + sum(a.lost for a in people.values())
-    team_rate = (200 * won + closed) // (2 * closed) if closed else None
+    team_rate = percent(won, closed)
     signals: list[Signal] = []
     for rep, a in people.items():
         if (
@@ -137,8 +142,8 @@ def coaching(*, session: Session, team_id: str, reps: Sequence[str], now: dateti
             )
         rep_closed = a.won + a.lost
         if team_rate is not None and len(people) > 1 and rep_closed >= CLOSING_MIN_CLOSED:
-            rate = (200 * a.won + rep_closed) // (2 * rep_closed)
-            if rate <= team_rate - CLOSING_GAP:
+            rate = percent(a.won, rep_closed)
+            if rate is not None and rate <= team_rate - CLOSING_GAP:
                 signals.append(
                     Signal(SignalKind.CLOSING, rep, rate, team_rate, rep_closed, CLOSING_DAYS)
                 )

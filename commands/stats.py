@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, time
 
 from sqlalchemy.orm import Session
 
-from commands.coaching import Coaching, coached_reps, coaching
+from commands.coaching import Coaching, coached_reps, coaching, percent
 from commands.context import Actor
 from commands.errors import InvalidInput
 from commands.forecast import add_months
@@ -45,11 +45,6 @@ def stats_text(text: str) -> str | None:
     """What follows `stats` in `/pipeline stats …`, or None when it is not a stats request."""
     word, _, rest = text.strip().partition(" ")
     return rest.strip() if queries.name_key(word) in STATS_WORDS else None
-
-
-def percent(part: int, whole: int) -> int | None:
-    """A share in whole percent, rounded half up; None when there is nothing to divide."""
-    return (200 * part + whole) // (2 * whole) if whole else None
 
 
 # --- the period ---------------------------------------------------------------------------

@@ -180,12 +180,8 @@ def top_deals(
     return found
 
 
-def month_key(session: Session, column: Any) -> ColumnElement[str]:
-    """'YYYY-MM' of a date or timestamp column, on SQLite (text) and PostgreSQL."""
-    return _month(session.get_bind().dialect.name, column)
-
-
 def _month(dialect: str, column: Any) -> ColumnElement[str]:
+    """'YYYY-MM' of a date or timestamp column, on SQLite (text) and PostgreSQL."""
     if dialect == "sqlite":
         return func.substr(column, 1, 7)
     return func.to_char(column, "YYYY-MM")
