@@ -33,7 +33,7 @@ from commands.context import zone
 from commands.errors import DomainError, InvalidInput
 from commands.i18n import t
 from commands.opp_new import MAX_ACCOUNT, MAX_FREE, MAX_NEXT_STEP, MAX_TITLE
-from commands.parsing import MAX_AMOUNT, clean_text, parse_amount, parse_close_date
+from commands.parsing import clean_text, minor_units, parse_amount, parse_close_date
 from commands.workspace import ensure_member
 from storage import queries, stays
 from storage.analytics import IMPORTED
@@ -462,10 +462,7 @@ class _Checker:
                 raise InvalidInput("import.required", column=label("amount", self.lang))
             currency = self.text(cells, "currency").upper() or None
             if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-                number = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-                if number <= 0 or number > MAX_AMOUNT:
-                    raise InvalidInput("parse.amount_not_positive", text=str(value))
-                minor = int(number.scaleb(2))
+                minor = minor_units(Decimal(str(value)), str(value))
             else:
                 parsed = parse_amount(clean_text(str(value), max_len=40))
                 minor, currency = parsed.minor, parsed.currency or currency

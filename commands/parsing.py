@@ -205,18 +205,26 @@ def _amount_of(match: re.Match[str], text: str) -> Amount:
         raise InvalidInput("parse.amount_invalid", field="amount", text=_echo(text))
     if multiplier:
         value = value.scaleb(3 if multiplier == "k" else 6)
-    if match.group("sign") or value.is_zero():
+    if match.group("sign"):
+        raise InvalidInput("parse.amount_not_positive", field="amount", text=_echo(text))
+    symbol = prefix or suffix
+    return Amount(
+        minor=minor_units(value, text),
+        currency=_CURRENCY_CODES[symbol.lower()] if symbol else None,
+    )
+
+
+def minor_units(value: Decimal, text: str) -> int:
+    """A positive amount in cents (rounded half up), refused when zero or over the maximum;
+    `text` is what the user typed, echoed in the refusal."""
+    if value <= 0:
         raise InvalidInput("parse.amount_not_positive", field="amount", text=_echo(text))
     if value > MAX_AMOUNT:
         raise InvalidInput("parse.amount_too_large", field="amount", text=_echo(text))
     cents = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     if cents.is_zero():
         raise InvalidInput("parse.amount_not_positive", field="amount", text=_echo(text))
-    symbol = prefix or suffix
-    return Amount(
-        minor=int(cents.scaleb(2)),
-        currency=_CURRENCY_CODES[symbol.lower()] if symbol else None,
-    )
+    return int(cents.scaleb(2))
 
 
 def parse_amount(text: str) -> Amount:

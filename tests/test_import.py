@@ -215,6 +215,25 @@ def test_english_xlsx_with_real_dates_numbers_and_booleans(
     assert initech.stage.position == 1 and initech.status == Status.WON  # stage "2"
 
 
+def test_numeric_amount_cells_get_the_same_refusals_as_typed_amounts(
+    session: Session, tmp_path: Path
+) -> None:
+    setup_team(session)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Account name", "Deal name", "Amount", "Close Date", "Owner"])
+    sheet.append(["Globex", "Huge", 10**13, date(2027, 2, 28), "U0EMMA"])
+    sheet.append(["Initech", "Free", 0, date(2027, 2, 28), "U0EMMA"])
+    path = tmp_path / "deals.xlsx"
+    book.save(path)
+    add_user(session, "U0EMMA")
+    report = _import(session, importer.read_table(path), lang="en")
+    keys = [(e.line, e.error.key) for e in report.errors]
+    assert keys == [(2, "parse.amount_too_large"), (3, "parse.amount_not_positive")]
+    assert _count(session) == 0
+
+
 def test_a_csv_export_imports_back(session: Session, tmp_path: Path) -> None:
     from commands import export
 
