@@ -314,5 +314,5 @@ def snooze(
     opportunity.snoozed_until = until
     opportunity.updated_at = actor.now
     return transitions.Outcome(
-        opportunity, "move.snoozed", {"number": opportunity.number, "date": until.isoformat()}
+        opportunity, "move.snoozed", {"number": opportunity.number, "date": until}
     )

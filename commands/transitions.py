@@ -9,6 +9,7 @@ version column (optimistic locking): the loser's UPDATE matches no row.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.orm import Session
 
@@ -33,7 +34,7 @@ class Outcome:
 
     opportunity: Opportunity
     key: str
-    params: dict[str, str | int]
+    params: dict[str, str | int | date]  # dates are shown in the reader's language
     changed: bool = True
 
 

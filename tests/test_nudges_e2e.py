@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, text
 
+from bot import format as fmt
 from bot.blockkit_limits import message_problems
 from bot.delivery import Deliverer, DeliveryConfig
 from bot.planning import Planner
@@ -143,6 +144,7 @@ def test_snooze_for_a_week_from_the_nudge(
     )
     answer = _click(server, nudge, 3, "nudge_snooze", selected_option=week)
     assert answer["replace_original"] is True and "mise en veille jusqu'au" in answer["text"]
+    assert fmt.day(TODAY + timedelta(days=7), "fr") in answer["text"]
     assert not message_problems(answer["blocks"], answer["text"])
     assert any(b.get("block_id") == "nudge:3:a" for b in answer["blocks"])  # controls kept
     assert _deal(db_url, 3).snoozed_until == TODAY + timedelta(days=7)
@@ -172,6 +174,7 @@ def test_the_cards_own_buttons_work_on_a_nudge(server: Server, nudge: dict[str, 
 def test_snooze_and_nudge_settings_by_command(server: Server, db_url: str) -> None:
     answer = server.command("U0MARIE", "veille #2 2 semaines").json()
     assert "#2 mise en veille jusqu'au" in answer["text"]
+    assert fmt.day(TODAY + timedelta(days=14), "fr") in answer["text"]  # not an ISO date
     assert _deal(db_url, 2).snoozed_until == TODAY + timedelta(days=14)
     refused = server.command("U0MARIE", "snooze #2 jamais").json()
     assert "durée" in refused["text"]

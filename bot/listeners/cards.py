@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -190,11 +189,6 @@ def register(app: App, services: Services) -> None:
         if choice == Menu.SNOOZE:
             until = actor.today + timedelta(days=7)
             done = run_change(db, actor, number, snooze_until(until), version)
-            if done.outcome is not None:
-                snoozed = fmt.day(until, actor.lang)
-                done = replace(
-                    done, note=t(actor.lang, "move.snoozed", number=number, date=snoozed)
-                )
         elif choice in (Menu.REOPEN, Menu.ADVANCE, Menu.WON):
             done = run_change(db, actor, number, CHANGES[choice], version)
             if choice == Menu.WON and done.outcome is not None and done.outcome.changed:

@@ -38,8 +38,14 @@ class Changed:
 
 def outcome_text(actor: Actor, outcome: transitions.Outcome) -> str:
     """What happened, in the user's words; stage names are user text, so escaped."""
-    params = {k: fmt.escape(v) if isinstance(v, str) else v for k, v in outcome.params.items()}
+    params = {k: _shown(v, actor.lang) for k, v in outcome.params.items()}
     return t(actor.lang, outcome.key, **params)
+
+
+def _shown(value: str | int | date, lang: str) -> str | int:
+    if isinstance(value, date):
+        return fmt.day(value, lang)
+    return fmt.escape(value) if isinstance(value, str) else value
 
 
 def current_card(db: Database, actor: Actor, number: int) -> Card:

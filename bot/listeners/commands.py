@@ -7,7 +7,6 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot import format as fmt
 from bot.home import refresh_homes
 from bot.ids import Command
 from bot.listeners.cards import announce, edited_note
@@ -86,9 +85,6 @@ def register(app: App, services: Services) -> None:
             note = outcome_text(actor, outcome)
             if routed.subcommand == "edit":
                 note = edited_note(actor, outcome)
-            until = outcome.opportunity.snoozed_until
-            if routed.subcommand == "snooze" and until is not None:
-                note = t(lang, "move.snoozed", number=card.number, date=fmt.day(until, lang))
             ack(**opportunity.card_message(card, lang, actor.tz, note=note))
             if routed.subcommand == "won" and outcome.changed:
                 announce(services, client, actor, card)

@@ -7,7 +7,7 @@ redraw the deal's lines in place in the same message, with a line saying what ha
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -39,16 +39,14 @@ def register(app: App, services: Services) -> None:
         actor: Actor,
         number: int,
         change: Change,
-        note: str,
+        note: str | None = None,
     ) -> None:
-        """`note` says what was done; a stale or raced click gets the current card instead."""
+        """`note` (else the change's own) says what was done; a stale or raced click gets the
+        current card instead."""
         done = run_change(db, actor, number, change, None)
-        shown = note if done.outcome is not None else done.note
+        shown = note if note is not None and done.outcome is not None else done.note
         redraw(body, respond, actor, done.card, shown, ephemeral=False)
         refresh_homes(services, client, actor.team_id, (done.card.owner_id, actor.user_id))
-
-    def snoozed(actor: Actor, number: int, until: date) -> str:
-        return t(actor.lang, "move.snoozed", number=number, date=fmt.day(until, actor.lang))
 
     @app.action(Nudge.CLOSE_DATE)
     @guard
@@ -85,8 +83,7 @@ def register(app: App, services: Services) -> None:
         if not (days.isdigit() and number.isdigit()) or not 1 <= int(days) <= MAX_DAYS:
             raise InvalidInput("opp.ref_invalid", ref=number[:40])
         until = actor.today + timedelta(days=int(days))
-        note = snoozed(actor, int(number), until)
-        change_and_redraw(body, respond, client, actor, int(number), snooze_until(until), note)
+        change_and_redraw(body, respond, client, actor, int(number), snooze_until(until))
 
     @app.action(Nudge.SNOOZE_UNTIL)
     @guard
@@ -102,8 +99,7 @@ def register(app: App, services: Services) -> None:
         actor: Actor = context["actor"]
         number = parse_nudge_block(str(action.get("block_id", "")))
         until = opp_snooze.snooze_until(str(action.get("selected_date") or ""), today=actor.today)
-        note = snoozed(actor, number, until)
-        change_and_redraw(body, respond, client, actor, number, snooze_until(until), note)
+        change_and_redraw(body, respond, client, actor, number, snooze_until(until))
 
     @app.action(Nudge.FOLLOWUP_DONE)
     @guard
