@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from commands.cards import Card, card_of
@@ -26,6 +25,7 @@ from commands.nudges import Recipient
 from commands.parsing import clean_text, split_args
 from commands.permissions import check_admin, check_can_change
 from storage import nudging, queries
+from storage.db import conflict_insert
 from storage.models import FollowUp, FollowUpRule, SalesProcess
 from storage.queries import name_key
 
@@ -205,8 +205,7 @@ def materialize(*, session: Session, team_id: str, now: datetime) -> int:
         return 0
     tz = zone(workspace.timezone)
     created = 0
-    is_postgres = session.get_bind().dialect.name == "postgresql"
-    insert = postgresql.insert if is_postgres else sqlite.insert
+    insert = conflict_insert(session)
     for rule in nudging.followup_rules(session=session, team_id=team_id):
         after = max(rule.scanned_until - OVERLAP, rule.created_at)
         events = nudging.trigger_events(session=session, rule=rule, after=after, until=now)

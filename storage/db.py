@@ -14,12 +14,21 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Under this many rows any plan is fast: a small workspace never pays for ANALYZE.
 STATISTICS_FLOOR = 5_000
+
+
+def conflict_insert(session: Session) -> Any:
+    """The engine's own `insert` construct, which has `on_conflict_do_*` (SQLAlchemy's generic
+    one has not): SQLite and PostgreSQL both speak INSERT … ON CONFLICT."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert
+    return sqlite.insert
 
 
 def normalise_url(url: str) -> str:

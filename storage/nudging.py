@@ -17,10 +17,10 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, case, delete, false, func, or_, select, union_all, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
 from storage.analytics import IMPORTED, days_between
+from storage.db import conflict_insert
 from storage.models import (
     ChangeKind,
     DigestSnapshot,
@@ -311,8 +311,7 @@ def save_marks(*, session: Session, team_id: str, marks: dict[int, Mark]) -> Non
     """Remember what each deal was nudged for (one row per deal, replaced)."""
     if not marks:
         return
-    is_postgres = session.get_bind().dialect.name == "postgresql"
-    insert = postgresql.insert if is_postgres else sqlite.insert
+    insert = conflict_insert(session)
     rows = [
         {
             "opportunity_id": opportunity_id,

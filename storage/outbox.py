@@ -19,9 +19,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from storage.db import conflict_insert
 from storage.models import OutboxMessage, OutboxStatus
 
 ERROR_MAX = 300
@@ -76,7 +76,7 @@ def enqueue(
         "uncertain": False,
         "created_at": now,
     }
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = conflict_insert(session)
     statement = (
         insert(OutboxMessage)
         .values(**values)
