@@ -221,15 +221,13 @@ class Planner:
             with self.db.reading() as session:
                 due = digests.due_digests(session=session, team_id=team_id, now=now, as_of=as_of)
             for recipient in due:
-                with self._unit(dry_run) as session:
-                    self._digest(session, team_id, recipient, now, dry_run, report)
+                self._digest(team_id, recipient, now, dry_run, report)
 
         self._each_team(report, plan, team_ids)
         return report
 
     def _digest(
         self,
-        session: Session,
         team_id: str,
         recipient: digests.DigestRecipient,
         now: datetime,
@@ -238,7 +236,10 @@ class Planner:
     ) -> None:
         from bot.charts import forecast_png  # matplotlib loads only when a digest is due
 
-        digest = digests.build(session=session, team_id=team_id, recipient=recipient)
+        # Read and draw outside the write transaction: on SQLite it would hold the one write
+        # lock (clicks wait on it) for the whole build and the chart's rendering.
+        with self.db.reading() as session:
+            digest = digests.build(session=session, team_id=team_id, recipient=recipient)
         message = views.digest_message(digest)
         lang = digest.lang
         message["file"] = {
@@ -247,20 +248,21 @@ class Planner:
             "title": t(lang, "digest.chart_title"),
             "comment": t(lang, "digest.chart_comment"),
         }
-        planned = self._enqueue(
-            session,
-            report,
-            dry_run,
-            kind=digests.DIGEST,
-            team_id=team_id,
-            recipient=recipient.reader.user_id,
-            channel=recipient.channel or recipient.reader.user_id,
-            period=recipient.week,
-            message=message,
-            now=now,
-        )
-        if planned:
-            digests.record(session=session, digest=digest, now=now)
+        with self._unit(dry_run) as session:
+            planned = self._enqueue(
+                session,
+                report,
+                dry_run,
+                kind=digests.DIGEST,
+                team_id=team_id,
+                recipient=recipient.reader.user_id,
+                channel=recipient.channel or recipient.reader.user_id,
+                period=recipient.week,
+                message=message,
+                now=now,
+            )
+            if planned:
+                digests.record(session=session, digest=digest, now=now)
 
     # --- the outbox ------------------------------------------------------------------------------
 
