@@ -179,8 +179,10 @@ class Planner:
     def _followups(
         self, team_id: str, now: datetime, as_of: date | None, dry_run: bool, report: PlanReport
     ) -> None:
-        with self._unit(dry_run) as session:
-            followups.materialize(session=session, team_id=team_id, now=now)
+        # Read first, write only when someone is due: this runs every minute for every
+        # workspace, and a write transaction takes SQLite's one write lock. Follow-ups are
+        # created from each rule's last scan on, so creating them later loses none.
+        with self.db.reading() as session:
             recipients = nudges.daily_recipients(
                 session=session,
                 team_id=team_id,
@@ -189,6 +191,10 @@ class Planner:
                 as_of=as_of,
                 nudges_only=False,  # an admin's follow-ups are work to do, not a reminder
             )
+        if not recipients:
+            return
+        with self._unit(dry_run) as session:
+            followups.materialize(session=session, team_id=team_id, now=now)
             for message in followups.build(session=session, team_id=team_id, recipients=recipients):
                 planned = self._enqueue(
                     session,
