@@ -21,7 +21,7 @@ from commands import stuck
 from commands.cards import Card, card_of, days_between
 from commands.coaching import Signal, coaching_signals
 from commands.context import Actor, zone
-from commands.nudges import Recipient, local_moment, stuck_cutoffs
+from commands.nudges import Recipient, local_moment
 from storage import nudging, outbox, queries, reports
 from storage.models import DigestSnapshot, Member, Role
 from storage.reports import Filters, Totals
@@ -273,38 +273,37 @@ def _slipped(
 def _stuck(session: Session, actor: Actor, owners: list[str]) -> tuple[tuple[DealLine, ...], int]:
     """The team's stuck deals, longest in their stage first (the same thresholds as nudges)."""
     limits = stuck.thresholds(session=session, team_id=actor.team_id, now=actor.now)
-    today = actor.today
-    found = []
-    for candidate in nudging.scan_candidates(
-        session=session,
-        team_id=actor.team_id,
-        stuck_cutoffs=stuck_cutoffs(limits, actor.now),
-        before=date.min,  # slipped deals have their own list
-        owners=owners,
-    ):
-        threshold = limits.get(candidate.stage_id)
-        days = days_between(candidate.stage_entered_at, today, actor.tz)
-        if threshold is not None and days >= threshold.days:
-            found.append((candidate, days, threshold.days))
-    found.sort(key=lambda f: (f[0].stage_entered_at, f[0].number))
+    # Cut-offs at the local midnights the nudges use: every deal found is stuck.
+    found = sorted(
+        nudging.stuck_candidates(
+            session=session,
+            team_id=actor.team_id,
+            stuck_before=stuck.stuck_before(limits, today=actor.today, tz=actor.tz),
+            owners=owners,
+        ),
+        key=lambda c: (c.stage_entered_at, c.number),
+    )
     shown = found[:MAX_DEALS]
     deals = {
         d.id: d
         for d in nudging.opportunities_by_id(
-            session=session, team_id=actor.team_id, ids=[c.id for c, _, _ in shown]
+            session=session, team_id=actor.team_id, ids=[c.id for c in shown]
         )
     }
-    lines = tuple(
-        DealLine(
-            card_of(deals[c.id], actor),
-            days_in_stage=days,
-            threshold_days=limit,
-            twice=days >= 2 * limit,
-        )
-        for c, days, limit in shown
-        if c.id in deals
-    )
-    return lines, len(found)
+    lines = []
+    for candidate in shown:
+        if candidate.id in deals:
+            days = days_between(candidate.stage_entered_at, actor.today, actor.tz)
+            limit = limits[candidate.stage_id].days
+            lines.append(
+                DealLine(
+                    card_of(deals[candidate.id], actor),
+                    days_in_stage=days,
+                    threshold_days=limit,
+                    twice=days >= 2 * limit,
+                )
+            )
+    return tuple(lines), len(found)
 
 
 def record(*, session: Session, digest: Digest, now: datetime) -> None:

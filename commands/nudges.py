@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy.orm import Session
 
@@ -205,17 +205,6 @@ class Scan:
     attention: dict[str, list[int]]  # per owner, the ids of the MAX_DEALS most valuable, in order
     due: dict[str, int]  # per owner, how many deals need attention in all
     candidates: int  # deal rows the database sent back (at most MAX_DEALS per owner)
-
-
-def stuck_cutoffs(thresholds: dict[int, Threshold], latest: datetime) -> dict[int, datetime]:
-    """Per stage, the entry time before which a deal may have reached its threshold.
-
-    One day of slack: days in stage are counted in local calendar days, not 24-hour spans.
-    """
-    return {
-        stage_id: latest - timedelta(days=max(threshold.days - 1, 0))
-        for stage_id, threshold in thresholds.items()
-    }
 
 
 def clock(thresholds: dict[int, Threshold], *, today: date, tz: str) -> nudging.Clock:

@@ -4,7 +4,7 @@ The daily scan is one statement (`due_query`): index ranges over the deals that 
 (stuck past a stage's cut-off, past their close date or their next step's date), so its cost
 follows the number of deals due, not the size of the table; the nudge rule decided in SQL; and
 back to Python, per rep, only a count and the ids a message shows. The digest's stuck list
-reads the same ranges as plain rows (`scan_candidates`).
+reads the stuck ranges as plain rows (`stuck_candidates`).
 
 Functions are keyword-only and take the session; the caller owns the transaction.
 """
@@ -123,34 +123,17 @@ def stuck_query(
     )
 
 
-def slipped_query(team_id: str, before: date, owners: Sequence[str] | None = None) -> Query:
-    """Deals whose close date has passed (`ix_opportunities_slipped`)."""
-    return _base(team_id, owners).where(open_only(Opportunity.close_date) < before)
-
-
-def next_step_query(team_id: str, before: date, owners: Sequence[str] | None = None) -> Query:
-    """Deals whose next step's date has passed (`ix_opportunities_next_step`)."""
-    return _base(team_id, owners).where(open_only(Opportunity.next_step_date) < before)
-
-
-def scan_candidates(
+def stuck_candidates(
     *,
     session: Session,
     team_id: str,
-    stuck_cutoffs: dict[int, datetime],
-    before: date,
+    stuck_before: dict[int, datetime],
     owners: Sequence[str] | None = None,
 ) -> Iterator[Candidate]:
-    """Every open deal that may need attention, each once: a few index range scans, streamed
-    (a million-deal workspace may have tens of thousands due)."""
-    seen: set[int] = set()
-    queries = [stuck_query(team_id, s, cut, owners) for s, cut in sorted(stuck_cutoffs.items())]
-    queries += [slipped_query(team_id, before, owners), next_step_query(team_id, before, owners)]
-    for query in queries:
-        for candidate in _candidates(query, session):
-            if candidate.id not in seen:
-                seen.add(candidate.id)
-                yield candidate
+    """The open deals stuck in their stage (entered it before its cut-off): one range of
+    `ix_opportunities_stuck` per stage, streamed."""
+    for stage_id, cutoff in sorted(stuck_before.items()):
+        yield from _candidates(stuck_query(team_id, stage_id, cutoff, owners), session)
 
 
 # --- the daily scan: the rule in SQL ----------------------------------------------------------
@@ -725,11 +708,3 @@ def save_snapshot(*, session: Session, snapshot: DigestSnapshot) -> None:
     if existing is None:
         session.add(snapshot)
         session.flush()
-
-
-def stage_positions(*, session: Session, team_id: str) -> dict[int, tuple[int, int]]:
-    """stage id → (process id, position)."""
-    rows = session.execute(
-        select(Stage.id, Stage.process_id, Stage.position).where(Stage.team_id == team_id)
-    )
-    return {stage_id: (process_id, position) for stage_id, process_id, position in rows}
