@@ -117,6 +117,7 @@ def measure_stats(
     engine: str, workdir: Path, runs: int, reps: int, runs_all: int, scopes: Sequence[str]
 ) -> list[Sample]:
     db = Database(stats_url(engine, workdir))
+    db.refresh_statistics()  # as `salesbot run` does at start-up and hourly
     managers = max(1, reps // 20)
     samples: list[Sample] = []
 

@@ -27,7 +27,7 @@ from sqlalchemy import Table, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from commands.workspace import ensure_member, ensure_workspace
-from storage import queries
+from storage import queries, tallies
 from storage.db import Database
 from storage.models import Account, Base, ChangeKind, Opportunity, StageChange, Status, Workspace
 
@@ -257,6 +257,8 @@ def seed(db: Database, plan: SeedPlan, *, now: datetime) -> SeedReport:
             .where(Workspace.team_id == plan.team_id)
             .values(opportunity_seq=last_number)
         )
+        # Loaded around the ORM: the stats' running totals are counted once, at the end.
+        tallies.rebuild(session, plan.team_id)
         if not db.is_sqlite:
             for table in ("accounts", "opportunities", "stage_changes"):
                 session.execute(

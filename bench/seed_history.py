@@ -48,7 +48,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from commands.workspace import ensure_member, ensure_workspace
-from storage import queries, stays
+from storage import queries, stays, tallies
 from storage.db import Database
 from storage.models import Account, Role, Status, Workspace
 
@@ -148,6 +148,8 @@ def seed_history(db: Database, plan: HistoryPlan, *, now: datetime) -> HistoryRe
             .where(Workspace.team_id == plan.team_id)
             .values(opportunity_seq=plan.opportunities)
         )
+        # Loaded around the ORM: the stats' running totals are counted once, at the end.
+        tallies.rebuild(session, plan.team_id)
         if not db.is_sqlite:
             for table in ("accounts", "opportunities", "stage_changes"):
                 session.execute(
@@ -160,6 +162,7 @@ def seed_history(db: Database, plan: HistoryPlan, *, now: datetime) -> HistoryRe
         # Production databases have statistics (autovacuum on PostgreSQL, `ANALYZE` run by the
         # operator on SQLite); give the planner the same here.
         conn.execute(text("ANALYZE"))
+        conn.commit()  # SQLite: our "begin" listener opened a transaction all the same
     return HistoryReport(
         plan=plan,
         seconds=time.perf_counter() - started,

@@ -35,7 +35,7 @@ from commands.i18n import t
 from commands.opp_new import MAX_ACCOUNT, MAX_FREE, MAX_NEXT_STEP, MAX_TITLE
 from commands.parsing import clean_text, minor_units, parse_amount, parse_close_date
 from commands.workspace import ensure_member
-from storage import queries, stays
+from storage import queries, stays, tallies
 from storage.analytics import IMPORTED
 from storage.models import (
     Account,
@@ -825,44 +825,45 @@ def _write(
     team_id = workspace.team_id
     opportunities = Base.metadata.tables[Opportunity.__tablename__]
     changes = Base.metadata.tables[StageChange.__tablename__]
+    counted = tallies.Tallies()  # bulk inserts go around the ORM's flush: counted here
     for offset, chunk in enumerate(_chunks(deals, BATCH)):
         base = first + offset * BATCH
-        session.execute(
-            insert(opportunities),
-            [
-                {
-                    "team_id": team_id,
-                    "number": base + i,
-                    "account_id": accounts[queries.name_key(d.account)],
-                    "title": d.title,
-                    "amount_minor": d.amount_minor,
-                    "currency": workspace.currency,
-                    "close_date": d.close_date,
-                    "owner_id": d.owner_id,
-                    "created_by": d.owner_id,
-                    "process_id": d.stage.process_id,
-                    "stage_id": d.stage.id,
-                    "status": d.status.value,
-                    "lost_reason": d.lost_reason,
-                    "origin": d.origin,
-                    "product": d.product,
-                    "next_step": d.next_step,
-                    "next_step_date": d.next_step_date,
-                    "probability_override": d.probability_override,
-                    "snoozed_until": None,
-                    "need_expressed": d.qualification.get("need", False),
-                    "can_answer": d.qualification.get("answer", False),
-                    "blockers_lifted": d.qualification.get("blockers", False),
-                    "meeting_planned": d.qualification.get("meeting", False),
-                    "created_at": d.created_at,
-                    "updated_at": now,
-                    "closed_at": d.closed_at,
-                    "stage_entered_at": d.created_at,
-                    "version": 1,
-                }
-                for i, d in enumerate(chunk)
-            ],
-        )
+        rows = [
+            {
+                "team_id": team_id,
+                "number": base + i,
+                "account_id": accounts[queries.name_key(d.account)],
+                "title": d.title,
+                "amount_minor": d.amount_minor,
+                "currency": workspace.currency,
+                "close_date": d.close_date,
+                "owner_id": d.owner_id,
+                "created_by": d.owner_id,
+                "process_id": d.stage.process_id,
+                "stage_id": d.stage.id,
+                "status": d.status.value,
+                "lost_reason": d.lost_reason,
+                "origin": d.origin,
+                "product": d.product,
+                "next_step": d.next_step,
+                "next_step_date": d.next_step_date,
+                "probability_override": d.probability_override,
+                "snoozed_until": None,
+                "need_expressed": d.qualification.get("need", False),
+                "can_answer": d.qualification.get("answer", False),
+                "blockers_lifted": d.qualification.get("blockers", False),
+                "meeting_planned": d.qualification.get("meeting", False),
+                "created_at": d.created_at,
+                "updated_at": now,
+                "closed_at": d.closed_at,
+                "stage_entered_at": d.created_at,
+                "version": 1,
+            }
+            for i, d in enumerate(chunk)
+        ]
+        session.execute(insert(opportunities), rows)
+        for row in rows:
+            counted.deal(+1, row)
         ids = {
             int(number): int(id_)
             for number, id_ in session.execute(
@@ -907,3 +908,6 @@ def _write(
                 )
         stays.chain(history)  # the created row's stay ends when the deal closed
         session.execute(insert(changes), history)
+        for change in history:
+            counted.stay(+1, change)
+    counted.write(session)

@@ -30,7 +30,7 @@ from commands.errors import InvalidInput
 from commands.forecast import add_months
 from commands.pipeline import filters_of
 from commands.scope import Scope, resolve
-from storage import analytics, queries
+from storage import analytics, queries, tallies
 from storage.models import SalesProcess, Status
 from storage.reports import Filters
 
@@ -236,7 +236,13 @@ def stats(*, session: Session, actor: Actor, text: str) -> Stats:
         processes = [p for p in processes if p.id == scope.process_id]
     start, end = period.start_at, period.end_at
     analytics.prepare(session, few=analytics.per_deal(session, filters))
-    owners = analytics.outcomes_by_owner(session=session, filters=filters, start=start, end=end)
+    # A whole team over whole months: the running totals; anything narrower: the deals.
+    months = tallies.months(filters=filters, start=start, end=end, now=actor.now)
+    owners = (
+        analytics.outcomes_by_owner(session=session, filters=filters, start=start, end=end)
+        if months is None
+        else tallies.outcomes_by_owner(session=session, filters=filters, period=months)
+    )
     busy = {row.process_id for row in owners}
     shown = [p for p in processes if p.id in busy]
     coach = None
@@ -261,6 +267,7 @@ def stats(*, session: Session, actor: Actor, text: str) -> Stats:
         period=period,
         owners=[r for r in owners if r.process_id == process.id],
         now=actor.now,
+        months=months,
     )
     return Stats(
         scope=scope,
@@ -281,6 +288,7 @@ def _process_stats(
     period: Period,
     owners: Sequence[analytics.OwnerMonth],
     now: datetime,
+    months: tallies.Months | None,
 ) -> ProcessStats:
     start, end = period.start_at, period.end_at
     reps = _reps(session, filters.team_id, owners)
@@ -299,16 +307,37 @@ def _process_stats(
         if analytics.per_deal(session, filters)
         else None
     )
-    stays = analytics.stays(session=session, filters=filters, start=start, end=end, history=history)
-    stages = _stages(session, process, filters, start, end, won_created, totals.won, stays, history)
+    if months is None:
+        stays = analytics.stays(
+            session=session, filters=filters, start=start, end=end, history=history
+        )
+    else:
+        stays = tallies.stays(session=session, team_id=filters.team_id, period=months)
+    current = (
+        None
+        if months is None
+        else tallies.current_stages(session=session, filters=filters, period=months)
+    )
+    reach = analytics.reach(
+        session=session, filters=filters, start=start, end=end, history=history, current=current
+    )
+    stages = _stages(process, won_created, totals.won, stays, reach)
     open_now = sum(r.open_minor for r in owners)
-    amounts = analytics.amount_moves(
-        session=session, filters=filters, start=start, since=first_end, history=history
+    amounts = (
+        analytics.amount_moves(
+            session=session, filters=filters, start=start, since=first_end, history=history
+        )
+        if months is None
+        else tallies.amount_moves(session=session, filters=filters, period=months, since=first_end)
     )
     reopened = analytics.reopened(
         session=session, filters=filters, start=start, since=first_end, history=history
     )
-    segments = analytics.outcomes_by_segment(session=session, filters=filters, start=start, end=end)
+    segments = (
+        analytics.outcomes_by_segment(session=session, filters=filters, start=start, end=end)
+        if months is None
+        else tallies.outcomes_by_segment(session=session, filters=filters, period=months)
+    )
     return ProcessStats(
         id=process.id,
         name=process.name,
@@ -339,17 +368,12 @@ def _reps(session: Session, team_id: str, rows: Iterable[analytics.OwnerMonth]) 
 
 
 def _stages(
-    session: Session,
     process: SalesProcess,
-    filters: Filters,
-    start: datetime,
-    end: datetime,
     won_created: int,
     won_closed: int,
     stays_ended: Sequence[analytics.Stays],
-    history: analytics.OwnersHistory | None,
+    reach: Sequence[analytics.Reach],
 ) -> tuple[StageRow, ...]:
-    reach = analytics.reach(session=session, filters=filters, start=start, end=end, history=history)
     histogram: dict[int, list[analytics.Stays]] = defaultdict(list)
     for row in stays_ended:
         histogram[row.stage_id].append(row)
@@ -438,7 +462,9 @@ def _segments(
     for row in rows:
         label = key(row)
         folded = queries.name_key(label) if label else ""
-        labels.setdefault(folded, label if label else None)
+        if label and (labels.get(folded) is None or label < str(labels[folded])):
+            labels[folded] = label  # one spelling, whatever order the groups came in
+        labels.setdefault(folded, None)
         acc = sums.setdefault(folded, [0, 0, 0, 0])
         acc[0] += row.created
         acc[1] += row.won

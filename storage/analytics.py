@@ -620,6 +620,7 @@ def reach(
     start: datetime,
     end: datetime,
     history: OwnersHistory | None = None,
+    current: Iterable[Any] | None = None,
 ) -> list[Reach]:
     """How far the deals created or closed in [start, end) got in their (current) process.
 
@@ -638,15 +639,17 @@ def reach(
         Opportunity.status != Status.WON,
         or_(created, closed),
     )
-    current = Stage.position
+    if current is None:  # else counted already, per current stage (`tallies.current_stages`)
+        place = Stage.position
+        current = session.execute(
+            select(Opportunity.process_id, place, Opportunity.status, created_in, closed_in,
+                   func.count())
+            .join(Stage, Stage.id == Opportunity.stage_id)
+            .where(*in_scope)
+            .group_by(Opportunity.process_id, place, Opportunity.status, created_in, closed_in)
+        )  # fmt: skip
     counts: dict[tuple[int, int, str, int, int], int] = defaultdict(int)
-    for p, position, status, c, k, n in session.execute(
-        select(Opportunity.process_id, current, Opportunity.status, created_in, closed_in,
-               func.count())
-        .join(Stage, Stage.id == Opportunity.stage_id)
-        .where(*in_scope)
-        .group_by(Opportunity.process_id, current, Opportunity.status, created_in, closed_in)
-    ):  # fmt: skip
+    for p, position, status, c, k, n in current:
         counts[(int(p), int(position), str(status), int(c), int(k))] += int(n)
     for p, position, status, c, k, furthest, n in _back_moves_of(
         session, filters, in_scope, created_in, closed_in, history
@@ -675,29 +678,62 @@ def _back_moves_of(
 ) -> list[BackMove]:
     change, team, kind, _ = _source(session, filters, history)
     left, went = aliased(Stage), aliased(Stage)
-    # The rare backward moves (or moves out of a process) first, read from the stats indexes
-    # (`from_stage_id` is in them); only then their deals.
-    moves = (
-        select(
-            change.opportunity_id.label("deal"),
-            left.process_id.label("process_id"),
-            left.position.label("left"),
-        )
-        .join(left, left.id == change.from_stage_id)
-        .join(went, went.id == change.to_stage_id)
-        .where(
-            team == filters.team_id,
-            kind == ChangeKind.STAGE,
-            or_(went.process_id != left.process_id, left.position > went.position),
-        )
+    # The rare backward moves (or moves out of a process) first; only then their deals.
+    backward = or_(went.process_id != left.process_id, left.position > went.position)
+    columns = (
+        change.opportunity_id.label("deal"),
+        left.process_id.label("process_id"),
+        left.position.label("left"),
     )
+    if filters.owners is None and history is None and _is_sqlite(session):
+        # A whole team: the pairs of stages that make a backward move, then each pair's moves,
+        # a short range of `ix_stage_changes_moves` (not a pass over every move of the team).
+        moves = (
+            select(*columns)
+            .select_from(left)
+            .join(went, and_(went.team_id == left.team_id, backward))
+            .join(
+                change,
+                and_(change.from_stage_id == left.id, change.to_stage_id == went.id),
+            )
+            .where(left.team_id == filters.team_id, team == filters.team_id)
+            .where(kind == ChangeKind.STAGE)
+        )
+    elif filters.owners is None and history is None:
+        # The same, the pairs listed first: PostgreSQL, which cannot foresee how few moves a
+        # pair has, would hash-join every move of the team instead of seeking each pair's.
+        pairs = session.execute(
+            select(left.id, went.id)
+            .join(went, and_(went.team_id == left.team_id, backward))
+            .where(left.team_id == filters.team_id)
+        ).all()
+        if not pairs:
+            return []
+        moves = (
+            select(*columns)
+            .join(left, left.id == change.from_stage_id)
+            .where(
+                team == filters.team_id,
+                kind == ChangeKind.STAGE,
+                or_(*(and_(change.from_stage_id == a, change.to_stage_id == b) for a, b in pairs)),
+            )
+        )
+    else:  # read from the stats indexes (`from_stage_id` is in them)
+        moves = (
+            select(*columns)
+            .join(left, left.id == change.from_stage_id)
+            .join(went, went.id == change.to_stage_id)
+            .where(team == filters.team_id, kind == ChangeKind.STAGE, backward)
+        )
     if filters.owners is not None and history is None:  # (the copy holds only their deals)
         moves = moves.join(Opportunity, Opportunity.id == change.opportunity_id).where(*in_scope)
     back: Any = moves.subquery()
-    if _is_sqlite(session) and (filters.owners is None or history is not None):
+    if filters.owners is None or (history is not None and _is_sqlite(session)):
         # Materialized (the backward moves, then their few thousand deals by id): else SQLite
         # fetches the deal of every stage row of the team (or scans every deal, for the
-        # owners' copy) before the backward test. PostgreSQL's hash joins do better as is.
+        # owners' copy) before the backward test, and PostgreSQL hash-joins every stage move
+        # of the team with every deal in scope. (For the owners' copy, PostgreSQL's hash
+        # joins do better as is.)
         back = moves.cte("back_moves").prefix_with("MATERIALIZED")
     deals = (
         select(

@@ -84,6 +84,11 @@ class Database:
             self.engine.execution_options(sqlite_immediate=True), expire_on_commit=False
         )
         self.read_sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Imported here: `storage.tallies` uses this module's helpers. Every flush of every
+        # session keeps the stats' running totals from then on.
+        from storage import tallies
+
+        tallies.install()
 
     @property
     def is_sqlite(self) -> bool:

@@ -229,22 +229,25 @@ class Opportunity(Base):
         ),
     )
 
+    # Columns marked `active_history` are the ones `storage.tallies` keys its running totals
+    # on: their value before a change is loaded even when expired, so the totals can take
+    # the deal out of its old group.
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
     number: Mapped[int] = mapped_column(Integer)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
     title: Mapped[str] = mapped_column(String(300))
-    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    amount_minor: Mapped[int] = mapped_column(BigInteger, active_history=True)
     currency: Mapped[str] = mapped_column(String(3))
     close_date: Mapped[date] = mapped_column(Date)
-    owner_id: Mapped[str] = mapped_column(String(32))
+    owner_id: Mapped[str] = mapped_column(String(32), active_history=True)
     created_by: Mapped[str] = mapped_column(String(32))
-    process_id: Mapped[int] = mapped_column(ForeignKey("sales_processes.id"))
-    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"))
-    status: Mapped[Status] = mapped_column(String(8), default=Status.OPEN)
+    process_id: Mapped[int] = mapped_column(ForeignKey("sales_processes.id"), active_history=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"), active_history=True)
+    status: Mapped[Status] = mapped_column(String(8), default=Status.OPEN, active_history=True)
     lost_reason: Mapped[str | None] = mapped_column(String(500))
-    origin: Mapped[str | None] = mapped_column(String(100))
-    product: Mapped[str | None] = mapped_column(String(100))
+    origin: Mapped[str | None] = mapped_column(String(100), active_history=True)
+    product: Mapped[str | None] = mapped_column(String(100), active_history=True)
     next_step: Mapped[str | None] = mapped_column(String(300))
     next_step_date: Mapped[date | None] = mapped_column(Date)
     probability_override: Mapped[int | None] = mapped_column(Integer)
@@ -253,9 +256,9 @@ class Opportunity(Base):
     can_answer: Mapped[bool] = mapped_column(Boolean, default=False)
     blockers_lifted: Mapped[bool] = mapped_column(Boolean, default=False)
     meeting_planned: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), active_history=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), active_history=True)
     stage_entered_at: Mapped[datetime] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
@@ -312,6 +315,16 @@ class StageChange(Base):
         # over a whole team, and over each of a few owners' deals.
         Index("ix_stage_changes_stays", "team_id", *_STATS_COLUMNS, "opportunity_id"),
         Index("ix_stage_changes_deal_stays", "opportunity_id", *_STATS_COLUMNS, "team_id"),
+        # The funnel's few backward moves (and moves out of a process), sought per pair of
+        # stages rather than found among every stage move of the team.
+        Index(
+            "ix_stage_changes_moves",
+            "team_id",
+            "kind",
+            "from_stage_id",
+            "to_stage_id",
+            "opportunity_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
@@ -327,7 +340,7 @@ class StageChange(Base):
     # When the stay this row starts ended: the time of the deal's next created/stage/status/
     # process row (see `storage.stays`); NULL while it lasts and on the other kinds. Stored so
     # the stats read durations as a range instead of pairing every row with its successor.
-    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), active_history=True)
 
 
 class LostReason(Base):
@@ -482,6 +495,85 @@ class DigestSnapshot(Base):
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     weighted_minor: Mapped[int] = mapped_column(BigInteger)
     taken_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# --- running totals for the whole workspace's stats (see `storage.tallies`) -------------------
+# Months are UTC months as 'YYYY-MM' text; '' for "not closed"; '' for an origin or product
+# left blank. Keys are never NULL, so that INSERT … ON CONFLICT finds the row to add to.
+
+
+class OwnerTally(Base):
+    """Deals per process, owner, status, month created and month closed."""
+
+    __tablename__ = "owner_tallies"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    process_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    status: Mapped[str] = mapped_column(String(8), primary_key=True)
+    created_month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    closed_month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    deals: Mapped[int] = mapped_column(Integer)
+    amount_minor: Mapped[int] = mapped_column(BigInteger)  # today's amounts, summed
+    cycle_seconds: Mapped[int] = mapped_column(BigInteger)  # created → won, won deals only
+
+
+class SegmentTally(Base):
+    """Deals per process, origin and product (as typed), status and months."""
+
+    __tablename__ = "segment_tallies"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    process_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    origin: Mapped[str] = mapped_column(String(100), primary_key=True)
+    product: Mapped[str] = mapped_column(String(100), primary_key=True)
+    status: Mapped[str] = mapped_column(String(8), primary_key=True)
+    created_month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    closed_month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    deals: Mapped[int] = mapped_column(Integer)
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+
+
+class StageTally(Base):
+    """Deals per process, current stage, status and months."""
+
+    __tablename__ = "stage_tallies"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    process_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stage_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(8), primary_key=True)
+    created_month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    closed_month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    deals: Mapped[int] = mapped_column(Integer)
+
+
+class AmountTally(Base):
+    """Amount changes (after − before, summed) per month made, and per the deal's process and
+    months created and closed — what the month-end values take back off today's amounts."""
+
+    __tablename__ = "amount_tallies"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    process_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    changed_month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    created_month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    closed_month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    changes: Mapped[int] = mapped_column(Integer)
+    step_minor: Mapped[int] = mapped_column(BigInteger)
+
+
+class StayTally(Base):
+    """Ended stays per stage, month they ended in and whole days they lasted."""
+
+    __tablename__ = "stay_tallies"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    stage_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    left_month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    days: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stays: Mapped[int] = mapped_column(Integer)
+    seconds: Mapped[int] = mapped_column(BigInteger)  # their lengths, summed
 
 
 def open_only(column: Any) -> ColumnElement[Any]:

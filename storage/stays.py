@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from storage import tallies
 from storage.models import ChangeKind, StageChange
 
 STAY_KINDS = frozenset(
@@ -82,18 +83,25 @@ def end_at(*, session: Session, team_id: str, opportunity_ids: Sequence[int], at
         )
         .group_by(StageChange.opportunity_id)
     )
+    ending = (
+        StageChange.team_id == team_id,
+        StageChange.opportunity_id.in_(ids),
+        StageChange.kind.in_(STAY_KINDS),
+        StageChange.left_at.is_(None),
+        StageChange.id.not_in(newest),
+    )
+    # The stays ending here, for the running totals (which a bulk UPDATE does not flush).
+    ended = tallies.Tallies()
+    fields = [f for f in tallies.STAY_FIELDS if f != "left_at"]
+    for row in session.execute(select(*(getattr(StageChange, f) for f in fields)).where(*ending)):
+        ended.stay(+1, {**row._asdict(), "left_at": at})
     session.execute(
         update(StageChange)
-        .where(
-            StageChange.team_id == team_id,
-            StageChange.opportunity_id.in_(ids),
-            StageChange.kind.in_(STAY_KINDS),
-            StageChange.left_at.is_(None),
-            StageChange.id.not_in(newest),
-        )
+        .where(*ending)
         .values(left_at=at)
         .execution_options(synchronize_session="fetch")
     )
+    ended.write(session)
 
 
 def chain(rows: Sequence[MutableMapping[str, Any]]) -> None:
