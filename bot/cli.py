@@ -54,6 +54,12 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--demo", action="store_true", help="load the demo workspace first")
     console.add_argument("--as", dest="as_user", default=None, help="demo user id or name")
     sub.add_parser("migrate", help="apply database migrations")
+    recount = sub.add_parser(
+        "recount",
+        help="count the stats' running totals again from the deals "
+        "(after restoring or editing the database by hand)",
+    )
+    recount.add_argument("--team", default=None, help="one workspace (T…); all when left out")
     from bot.import_cli import add_parser as add_import
 
     add_import(sub)
@@ -94,6 +100,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             "is up to date"
         )
         return 0
+    if command == "recount":
+        return _recount(settings, args.team)
     if command == "import":
         from bot import import_cli
 
@@ -125,6 +133,25 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             settings.require("SLACK_BOT_TOKEN")
         return _ops(settings, args)
     raise AssertionError(command)
+
+
+def _recount(settings: Settings, team: str | None) -> int:
+    from sqlalchemy import select
+
+    from storage import tallies
+    from storage.models import Workspace
+
+    db = Database(settings.database_url)
+    with db.transaction() as session:
+        known = list(session.scalars(select(Workspace.team_id).order_by(Workspace.team_id)))
+        if team is not None and team not in known:
+            print(f"salesbot: no workspace {team!r} in this database", file=sys.stderr)
+            return 1
+        teams = known if team is None else [team]
+        for team_id in teams:
+            tallies.rebuild(session, team_id)
+    print(f"salesbot: running totals counted again for {len(teams)} workspace(s)")
+    return 0
 
 
 def _delivery(args: argparse.Namespace) -> DeliveryConfig:

@@ -362,3 +362,31 @@ def test_header_folding() -> None:
     assert importer.fold_header("Date de signature (prévue)") == "date de signature"
     assert importer.fold_header("  CLOSE_DATE ") == "close date"
     assert importer.fold_header("Créé le") == "cree le"
+
+
+def test_cli_recounts_the_stats_running_totals(
+    cli_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After a hand edit of the database, `salesbot recount` puts the totals right again."""
+    from sqlalchemy import update
+
+    from storage.models import OwnerTally
+
+    path = tmp_path / "deals.csv"
+    path.write_text(CLI_GOOD, encoding="utf-8")
+    assert _run(["import", str(path), "--team", "T0CLI", "--lang", "en"], capsys)[0] == 0
+
+    def won() -> int | None:
+        with cli_db.reading() as session:
+            return session.scalar(
+                select(func.sum(OwnerTally.deals)).where(OwnerTally.status == "won")
+            )
+
+    assert won() == 1
+    with cli_db.transaction() as session:
+        session.execute(update(OwnerTally).values(deals=OwnerTally.deals + 5))
+    assert won() == 6
+    status, out = _run(["recount", "--team", "T0CLI"], capsys)
+    assert status == 0 and "1 workspace(s)" in out
+    assert won() == 1
+    assert _run(["recount", "--team", "T0NOPE"], capsys)[0] == 1

@@ -154,7 +154,7 @@ def test_the_migration_fills_the_totals(
 
 def test_two_writers_at_once_keep_exact_totals(database: Database) -> None:
     """Several bot processes (PostgreSQL) or threads adding to the same groups at once."""
-    team = f"T0RACE{database.engine.dialect.name[:2].upper()}"
+    team = f"T0TWOW{database.engine.dialect.name[:2].upper()}"
     with database.transaction() as session:
         setup_team(session, team_id=team)
         add_user(session, "U0ANNA", team_id=team)
