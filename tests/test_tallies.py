@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commands import opp_edit, stats, transitions
-from storage import tallies
+from storage import queries, tallies
 from storage.db import Database, alembic_config
 from storage.models import (
     AmountTally,
@@ -64,6 +64,26 @@ def test_every_writer_keeps_the_totals(session: Session, tmp_path: Path) -> None
     add_user(session, "U0ANNA")
     add_user(session, "U0BEN")
     _random_deals(session, random.Random(11))
+    # An edit of every field the totals group by, on a deal with amount changes behind it:
+    # another owner, origin, product, amount, and a stage of another process.
+    edited = session.scalars(
+        select(Opportunity).where(Opportunity.team_id == TEAM, Opportunity.owner_id == "U0ANNA")
+    ).first()
+    assert edited is not None
+    other = queries.active_processes(session=session, team_id=TEAM)[-1]
+    assert other.id != edited.process_id
+    opp_edit.apply(
+        session=session,
+        actor=make_actor("U0BOSS", role=Role.ADMIN),
+        opportunity=edited,
+        changes=opp_edit.Changes(
+            owner_id="U0BEN",
+            origin="Parrainage",
+            product="Toiture",
+            amount_minor=4_242,
+            stage=queries.live_stages(other)[0],
+        ),
+    )
     kept = _totals(session)
     assert all(kept.values())  # every table counts something
     assert kept == _counted_again(session)
