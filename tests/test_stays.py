@@ -6,6 +6,8 @@ changes, is checked against a replay of the history."""
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -134,14 +136,7 @@ def test_the_migration_backfills_left_at(
     engine: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     """Written by today's code, the column dropped (down to 0004), migrated again: the same."""
-    if engine == "sqlite":
-        url = f"sqlite:///{tmp_path / 'migrate.db'}"
-    else:
-        url = request.getfixturevalue("postgres_url") + "_left_at"  # a database of its own
-        _recreate(url)
-    db = Database(url)
-    try:
-        db.migrate()
+    with scratch_database(engine, tmp_path, request) as db:
         with db.transaction() as session:
             _life_of_deals(session, tmp_path)
             written = _stored(session)
@@ -149,6 +144,22 @@ def test_the_migration_backfills_left_at(
         db.migrate()
         with db.reading() as session:
             assert _stored(session) == written == _window(session)
+
+
+@contextmanager
+def scratch_database(
+    engine: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Database]:
+    """A migrated database of its own (migrations are tried up and down on it), dropped after."""
+    if engine == "sqlite":
+        url = f"sqlite:///{tmp_path / 'migrate.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url") + "_scratch"
+        _recreate(url)
+    db = Database(url)
+    try:
+        db.migrate()
+        yield db
     finally:
         db.dispose()
         if engine == "postgres":

@@ -34,7 +34,7 @@ from storage.models import (
 from storage.reports import Filters
 from tests.conftest import TEAM, add_user, make_actor, setup_team
 from tests.stats_support import deal, stages_of
-from tests.test_stays import _life_of_deals, _random_deals, _recreate
+from tests.test_stays import _life_of_deals, _random_deals, scratch_database
 
 TABLES = (OwnerTally, SegmentTally, StageTally, StayTally, AmountTally)
 
@@ -148,14 +148,7 @@ def test_the_migration_fills_the_totals(
     engine: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     """Written by today's code, the tables dropped (down to 0005), migrated again: the same."""
-    if engine == "sqlite":
-        url = f"sqlite:///{tmp_path / 'migrate.db'}"
-    else:
-        url = request.getfixturevalue("postgres_url") + "_tallies"
-        _recreate(url)
-    db = Database(url)
-    try:
-        db.migrate()
+    with scratch_database(engine, tmp_path, request) as db:
         with db.transaction() as session:
             _life_of_deals(session, tmp_path)
             add_user(session, "U0ANNA")
@@ -166,10 +159,6 @@ def test_the_migration_fills_the_totals(
         db.migrate()
         with db.reading() as session:
             assert _totals(session) == kept
-    finally:
-        db.dispose()
-        if engine == "postgres":
-            _recreate(url, drop_only=True)
 
 
 def test_two_writers_at_once_keep_exact_totals(database: Database) -> None:
