@@ -220,7 +220,9 @@ class Stats:
 # --- computing ----------------------------------------------------------------------------
 
 
-def stats(*, session: Session, actor: Actor, text: str) -> Stats:
+def stats(*, session: Session, actor: Actor, text: str, with_coaching: bool = True) -> Stats:
+    """The figures of `text`'s scope; `with_coaching=False` leaves out the coaching table (the chart
+    does not draw it, and for a whole company it is the costliest part)."""
     try:
         scope = resolve(session=session, actor=actor, text=text, allow_period=True)
     except InvalidInput as error:
@@ -246,7 +248,7 @@ def stats(*, session: Session, actor: Actor, text: str) -> Stats:
     busy = {row.process_id for row in owners}
     shown = [p for p in processes if p.id in busy]
     coach = None
-    if scope.kind in ("team", "all"):
+    if with_coaching and scope.kind in ("team", "all"):
         reps = coached_reps(session=session, actor=actor, whole_company=scope.kind == "all")
         coach = coaching(session=session, team_id=actor.team_id, reps=reps, now=actor.now)
     if not shown:

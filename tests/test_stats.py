@@ -188,6 +188,9 @@ def test_a_manager_sees_the_team_and_its_coaching_table(
     mine = stats.stats(session=session, actor=people["boss"], text="<@U0ANNA>")
     assert mine.process is not None and mine.process.totals.rate == 33
     assert mine.coaching is None
+    # The chart draws the process figures only: the coaching table is not computed for it.
+    drawn = stats.stats(session=session, actor=people["boss"], text="team", with_coaching=False)
+    assert drawn.coaching is None and drawn.process == result.process
 
 
 @pytest.mark.parametrize(

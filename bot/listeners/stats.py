@@ -102,7 +102,9 @@ def register(app: App, services: Services) -> None:
         ack()
         actor: Actor = context["actor"]
         with db.reading() as session:
-            result = stats.stats(session=session, actor=actor, text=str(action.get("value", "")))
+            result = stats.stats(
+                session=session, actor=actor, text=str(action.get("value", "")), with_coaching=False
+            )
         if result.process is not None:
             send_chart(client, actor, result)
 
