@@ -188,8 +188,19 @@ class Opportunity(Base):
             ["members.team_id", "members.user_id"],
             name="fk_opportunities_owner_members",
         ),
-        # The hot paths: a rep's open deals by stage, and an account's deals.
-        Index("ix_opportunities_owner_open", "team_id", "owner_id", "status", "stage_id"),
+        # The hot paths: a rep's open deals by stage, and an account's deals. The stage entry
+        # and the dates make it cover the coaching table (open, stuck, created and closed
+        # lately, per rep): a manager's team is read from it alone.
+        Index(
+            "ix_opportunities_owner_open",
+            "team_id",
+            "owner_id",
+            "status",
+            "stage_id",
+            "stage_entered_at",
+            "created_at",
+            "closed_at",
+        ),
         Index("ix_opportunities_account", "account_id"),
         # The whole company's board and forecast read only these columns (covering indexes).
         Index(

@@ -5,8 +5,9 @@ Revises: 0005
 Create Date: 2026-11-27 20:10:00.000000
 
 Five tables of grouped counts (`storage.tallies` keeps them from now on), filled here from the
-deals and their history by one INSERT … SELECT … GROUP BY each; and an index that finds the
-funnel's backward moves per pair of stages.
+deals and their history by one INSERT … SELECT … GROUP BY each; an index that finds the
+funnel's backward moves per pair of stages; and a rep's open-deals index widened to cover the
+coaching table.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 _MONTHS = ['created_month', 'closed_month']
+_OWNER_OPEN = ['team_id', 'owner_id', 'status', 'stage_id', 'stage_entered_at', 'created_at',
+               'closed_at']
 
 
 def _table(name: str, keys: list[sa.Column[Any]], measures: list[sa.Column[Any]]) -> None:
@@ -142,6 +145,10 @@ def upgrade() -> None:
             ['team_id', 'kind', 'from_stage_id', 'to_stage_id', 'opportunity_id'],
             unique=False,
         )
+    with op.batch_alter_table('opportunities', schema=None) as batch_op:
+        # Covering for the coaching table too (the stage entry and the dates added).
+        batch_op.drop_index('ix_opportunities_owner_open')
+        batch_op.create_index('ix_opportunities_owner_open', _OWNER_OPEN, unique=False)
     bind = op.get_bind()
     if bind.dialect.name == 'postgresql':
         op.execute("SET LOCAL work_mem = '256MB'")  # the groupings hashed, not sorted on disk
@@ -150,6 +157,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('opportunities', schema=None) as batch_op:
+        batch_op.drop_index('ix_opportunities_owner_open')
+        batch_op.create_index('ix_opportunities_owner_open', _OWNER_OPEN[:4], unique=False)
     with op.batch_alter_table('stage_changes', schema=None) as batch_op:
         batch_op.drop_index('ix_stage_changes_moves')
     for name in ('amount_tallies', 'stay_tallies', 'stage_tallies', 'segment_tallies',
