@@ -159,7 +159,8 @@ class Tallies:
         for model, changes, measures in tables:
             keys = [c.name for c in model.__table__.primary_key.columns]
             rows = [
-                dict(zip((*keys, *measures), (*key, *values), strict=False))
+                # (each group's sums hold three slots; a table uses its first len(measures))
+                {**dict(zip(keys, key, strict=True)), **dict(zip(measures, values, strict=False))}
                 for key, values in sorted(changes.items())
                 if any(values)
             ]
