@@ -221,8 +221,8 @@ class Stats:
 
 
 def stats(*, session: Session, actor: Actor, text: str, with_coaching: bool = True) -> Stats:
-    """The figures of `text`'s scope; `with_coaching=False` leaves out the coaching table (the chart
-    does not draw it, and for a whole company it is the costliest part)."""
+    """The figures of `text`'s scope; `with_coaching=False` leaves out the coaching table, which
+    the chart does not draw (a pass over every rep's deals for a whole company)."""
     try:
         scope = resolve(session=session, actor=actor, text=text, allow_period=True)
     except InvalidInput as error:
