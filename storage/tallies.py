@@ -357,7 +357,9 @@ def rebuild(session: Session, team_id: str) -> None:
         )
     c = StageChange
     length = seconds_sql(session, c.left_at) - seconds_sql(session, c.changed_at)
-    days = cast(length / DAY, Integer)  # integer division of non-negative whole seconds
+    # Floor division of non-negative whole seconds (SQLAlchemy's `/` is a true division, and
+    # PostgreSQL would round its cast back to an integer).
+    days = length // DAY
     keys = (c.team_id, c.to_stage_id, month_sql(session, c.left_at), days)
     session.execute(
         insert(StayTally).from_select(

@@ -10,7 +10,7 @@ import dataclasses
 import math
 import random
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from storage import queries, tallies
 from storage.db import Database, alembic_config
 from storage.models import (
     AmountTally,
+    ChangeKind,
     Opportunity,
     OwnerTally,
     Role,
@@ -33,7 +34,7 @@ from storage.models import (
 )
 from storage.reports import Filters
 from tests.conftest import TEAM, add_user, make_actor, setup_team
-from tests.stats_support import deal, stages_of
+from tests.stats_support import at, deal, stages_of
 from tests.test_stays import _life_of_deals, _random_deals, scratch_database
 
 TABLES = (OwnerTally, SegmentTally, StageTally, StayTally, AmountTally)
@@ -322,3 +323,38 @@ def test_the_day_a_stay_lasted_is_counted_in_whole_days(session: Session) -> Non
     assert sorted(tuple(r) for r in rows) == sorted(
         [(s[0].id, "2026-03", 3, 1, 3 * 86_400), (s[1].id, "2026-03", 0, 1, 0)]
     )
+
+
+def test_a_stay_of_two_days_and_eighteen_hours_counts_two_whole_days(session: Session) -> None:
+    """Kept, recounted (and so migrated: the same grouping) alike: whole days are floored."""
+    setup_team(session)
+    add_user(session, "U0ANNA")
+    s = stages_of(session, TEAM)
+    opportunity = deal(session, team_id=TEAM, owner="U0ANNA", stages=s, path=[(0, "2026-03-02")])
+    queries.record_change(
+        session=session,
+        opportunity=opportunity,
+        kind=ChangeKind.STAGE,
+        by="U0ANNA",
+        at=at("2026-03-04", 9 + 18),  # 2 days 18 hours after its creation at 09:00
+        from_stage_id=s[0].id,
+        to_stage_id=s[1].id,
+    )
+    # Fractions of a second are dropped at both ends, by Python and by SQL alike: a stay from
+    # …:00.9 to …:00.1 a day later counts as one whole day of 86,400 seconds.
+    for when, stage in ((timedelta(seconds=0.9), s[2]), (timedelta(days=1, seconds=0.1), s[3])):
+        queries.record_change(
+            session=session,
+            opportunity=opportunity,
+            kind=ChangeKind.STAGE,
+            by="U0ANNA",
+            at=at("2026-03-10") + when,
+            to_stage_id=stage.id,
+        )
+    kept = _totals(session)
+    assert {(r[1], r[3], r[4], r[5]) for r in kept["stay_tallies"]} == {
+        (s[0].id, 2, 1, 237_600),
+        (s[1].id, 5, 1, 5 * 86_400 + 6 * 3_600),  # 5 Mar 03:00 → 10 Mar 09:00
+        (s[2].id, 1, 1, 86_400),
+    }
+    assert kept == _counted_again(session)
