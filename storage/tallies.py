@@ -400,7 +400,9 @@ def month_sql(session: Session, column: Any) -> ColumnElement[str]:
 def seconds_sql(session: Session, column: Any) -> ColumnElement[int]:
     """`_seconds` in SQL."""
     if session.get_bind().dialect.name == "sqlite":
-        return cast(func.strftime("%s", column), Integer)
+        # Only 'YYYY-MM-DD HH:MM:SS': SQLite reads a fraction to the millisecond, rounding
+        # (…:00.9996 would be …:01), where Python drops it.
+        return cast(func.strftime("%s", func.substr(column, 1, 19)), Integer)
     return cast(func.floor(func.extract("epoch", column)), BigInteger)
 
 

@@ -155,6 +155,7 @@ def test_the_migration_fills_the_totals(
             add_user(session, "U0ANNA")
             add_user(session, "U0BEN")
             _random_deals(session, random.Random(12))
+            _won_at_a_fraction_of_a_second(session)
             kept = _totals(session)
         command.downgrade(alembic_config(db.engine), "0005")
         db.migrate()
@@ -358,3 +359,29 @@ def test_a_stay_of_two_days_and_eighteen_hours_counts_two_whole_days(session: Se
         (s[2].id, 1, 1, 86_400),
     }
     assert kept == _counted_again(session)
+
+
+def test_fractions_of_a_second_are_dropped_the_same_way_by_python_and_sql(
+    session: Session,
+) -> None:
+    """SQLite reads times to the millisecond, rounding: 09:00:00.9996 would be 09:00:01 to it
+    but 09:00:00 to Python, and a won deal's cycle would drift by a second per change."""
+    setup_team(session)
+    add_user(session, "U0ANNA")
+    _won_at_a_fraction_of_a_second(session)
+    kept = _totals(session)
+    assert {r[8] for r in kept["owner_tallies"]} == {3 * 86_400}
+    assert {r[-1] for r in kept["stay_tallies"]} == {3 * 86_400}
+    assert kept == _counted_again(session)
+
+
+def _won_at_a_fraction_of_a_second(session: Session) -> None:
+    """A deal created 2 Mar at 09:00:00 (its history) / 09:00:00.9996 (the deal), won 5 Mar
+    at 09:00:00.9996."""
+    late = timedelta(microseconds=999_600)
+    s = stages_of(session, TEAM)
+    opportunity = deal(session, team_id=TEAM, owner="U0ANNA", stages=s, path=[(0, "2026-03-02")])
+    opportunity.created_at = at("2026-03-02") + late
+    session.flush()
+    actor = make_actor("U0ANNA", now=at("2026-03-05") + late)
+    transitions.win(session=session, actor=actor, opportunity=opportunity)

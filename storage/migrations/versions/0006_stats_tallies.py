@@ -52,7 +52,8 @@ def _fill(dialect: str) -> list[str]:
             return f"substr({c}, 1, 7)"
 
         def seconds(c: str) -> str:
-            return f"CAST(strftime('%s', {c}) AS INTEGER)"
+            # Whole seconds, the fraction dropped (SQLite would round it to milliseconds).
+            return f"CAST(strftime('%s', substr({c}, 1, 19)) AS INTEGER)"
     else:
         def month(c: str) -> str:
             return f"to_char(timezone('UTC', {c}), 'YYYY-MM')"
