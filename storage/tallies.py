@@ -146,8 +146,14 @@ class Tallies:
         _add(self.amounts[(team, process, changed, created, closed)], sign * changes, sign * step)
 
     def write(self, session: Session) -> None:
-        """Add the changes to the tables, in key order (concurrent writers then take the rows'
-        locks in the same order on PostgreSQL, never each other's in reverse)."""
+        """Add the changes to the tables.
+
+        On PostgreSQL a transaction first takes its workspace's totals for itself until it
+        ends (a transaction-level advisory lock, taken again at no cost by later flushes):
+        one transaction may add to group A then B in two flushes while another adds to B
+        then A, and the rows' own locks would deadlock them. Writers of a workspace's totals
+        thus go one at a time from their first total to their commit (milliseconds; SQLite
+        has a single writer anyway). Within a write, rows go in key order."""
         tables: tuple[tuple[Any, dict[tuple[Any, ...], list[int]], tuple[str, ...]], ...] = (
             (OwnerTally, self.owners, ("deals", "amount_minor", "cycle_seconds")),
             (SegmentTally, self.segments, ("deals", "amount_minor")),
@@ -156,6 +162,11 @@ class Tallies:
             (AmountTally, self.amounts, ("changes", "step_minor")),
         )
         connection = session.connection()
+        teams = sorted({key[0] for _, changes, _ in tables for key in changes})
+        if teams and connection.dialect.name == "postgresql":
+            for team in teams:
+                lock = func.pg_advisory_xact_lock(func.hashtext(f"salesbot.tallies:{team}"))
+                connection.execute(select(lock))
         for model, changes, measures in tables:
             keys = [c.name for c in model.__table__.primary_key.columns]
             rows = [

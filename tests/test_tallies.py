@@ -385,3 +385,64 @@ def _won_at_a_fraction_of_a_second(session: Session) -> None:
     session.flush()
     actor = make_actor("U0ANNA", now=at("2026-03-05") + late)
     transitions.win(session=session, actor=actor, opportunity=opportunity)
+
+
+def test_two_transactions_adding_to_the_same_groups_in_opposite_orders_both_commit(
+    database: Database,
+) -> None:
+    """One transaction's flushes may add to group A then B, another's to B then A (a win moves
+    amount totals, then stay totals; an edit adds stay, then amount totals). On PostgreSQL
+    the rows' locks would deadlock them and one would be aborted: the totals of a workspace
+    are written one transaction at a time instead. (SQLite has one writer at a time anyway.)"""
+    team = f"T0ORDER{database.engine.dialect.name[:2].upper()}"
+    a = {"team_id": team, "process_id": 1, "created_at": at("2026-03-02"), "closed_at": None}
+    stay = {"team_id": team, "kind": ChangeKind.STAGE, "to_stage_id": 1, "from_value": None}
+    stay |= {"changed_at": at("2026-03-02"), "left_at": at("2026-03-05")}
+    first_done, second_done = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def amount_then_stay() -> None:
+        try:
+            with database.transaction() as session:
+                one = tallies.Tallies()
+                one.amount(+1, tallies.deal_key(a), "2026-03", 1, 100)
+                one.write(session)
+                first_done.set()
+                second_done.wait(timeout=1)  # the other has begun (or waits for this one)
+                two = tallies.Tallies()
+                two.stay(+1, stay)
+                two.write(session)
+        except BaseException as error:
+            errors.append(error)
+
+    def stay_then_amount() -> None:
+        try:
+            first_done.wait(timeout=5)
+            with database.transaction() as session:
+                one = tallies.Tallies()
+                one.stay(+1, stay)
+                one.write(session)
+                second_done.set()
+                two = tallies.Tallies()
+                two.amount(+1, tallies.deal_key(a), "2026-03", 1, 100)
+                two.write(session)
+        except BaseException as error:
+            errors.append(error)
+
+    workers = [threading.Thread(target=amount_then_stay), threading.Thread(target=stay_then_amount)]
+    try:
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=30)
+        assert not errors
+        with database.reading() as session:
+            assert (
+                session.scalar(select(AmountTally.step_minor).where(AmountTally.team_id == team))
+                == 200
+            )
+            assert session.scalar(select(StayTally.stays).where(StayTally.team_id == team)) == 2
+    finally:
+        with database.transaction() as session:
+            for model in TABLES:
+                session.query(model).filter(model.team_id == team).delete()
