@@ -17,7 +17,6 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,26 +26,10 @@ from commands.context import Actor
 from storage import queries, tallies
 from storage.db import Database
 from storage.models import (
-    AmountTally,
     Opportunity,
-    OwnerTally,
     Role,
-    SegmentTally,
-    StageTally,
     Status,
-    StayTally,
 )
-
-TABLES = (OwnerTally, SegmentTally, StageTally, StayTally, AmountTally)
-
-
-def totals(session: Session, team_id: str) -> dict[str, set[tuple[Any, ...]]]:
-    found = {}
-    for model in TABLES:
-        keys = len(model.__table__.primary_key.columns)
-        rows = session.execute(select(*model.__table__.columns).where(model.team_id == team_id))
-        found[model.__tablename__] = {tuple(r) for r in rows if any(r[keys:])}
-    return found
 
 
 def change(session: Session, actor: Actor, deal: Opportunity, rng: random.Random) -> str:
@@ -95,9 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     spent = (time.perf_counter() - started) * 1000 / max(1, sum(done.values()))
     print(f"{dict(done)}: {spent:.1f} ms per change (transaction included)")
     with db.transaction() as session:
-        kept = totals(session, args.team)
+        kept = tallies.groups(session, args.team)
         tallies.rebuild(session, args.team)
-        again = totals(session, args.team)
+        again = tallies.groups(session, args.team)
         session.rollback()  # a check: the recount is not kept
     differing = {name: len(kept[name] ^ again[name]) for name in kept}
     print("groups differing from a recount:", differing)

@@ -242,6 +242,7 @@ def after_flush(session: Session, _flush: UOWTransaction) -> None:
     """
     tallies = Tallies()
     kinds = ((Opportunity, DEAL_FIELDS, tallies.deal), (StageChange, STAY_FIELDS, tallies.stay))
+    moved: dict[int, tuple[DealKey, DealKey]] = {}  # deals whose amount changes move along
     for item in session.new:
         for model, names, count in kinds:
             if isinstance(item, model):
@@ -253,24 +254,21 @@ def after_flush(session: Session, _flush: UOWTransaction) -> None:
                 if before != after:
                     count(-1, before)
                     count(+1, after)
+                    if model is Opportunity and deal_key(before) != deal_key(after):
+                        moved[item.id] = (deal_key(before), deal_key(after))
     for item in session.deleted:
         for model, names, count in kinds:
             if isinstance(item, model):
                 count(-1, _before(item, names))
-    _amounts(session, tallies)
+    _amounts(session, tallies, moved)
     tallies.write(session)
 
 
-def _amounts(session: Session, tallies: Tallies) -> None:
+def _amounts(
+    session: Session, tallies: Tallies, moved: Mapping[int, tuple[DealKey, DealKey]]
+) -> None:
     """Amount changes: the new ones counted under their deal's key; and a deal whose key
     changed (closed, reopened, moved to another process) moves its earlier ones along."""
-    fields = ("team_id", "process_id", "created_at", "closed_at")
-    moved: dict[int, tuple[DealKey, DealKey]] = {}
-    for item in session.dirty:
-        if isinstance(item, Opportunity):
-            before, after = deal_key(_before(item, fields)), deal_key(_after(item, fields))
-            if before != after:
-                moved[item.id] = (before, after)
     added: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for item in session.new:
         if isinstance(item, StageChange) and item.kind == ChangeKind.AMOUNT:
@@ -303,12 +301,11 @@ def _amounts(session: Session, tallies: Tallies) -> None:
 
 def _keys(session: Session, deals: Sequence[int]) -> dict[int, DealKey]:
     """The deals' keys as they are now: from the session when it holds them, else read."""
-    fields = ("team_id", "process_id", "created_at", "closed_at")
     keys: dict[int, DealKey] = {}
     for deal in deals:
         item = session.identity_map.get(identity_key(Opportunity, deal))
         if item is not None:
-            keys[deal] = deal_key(_after(item, fields))
+            keys[deal] = deal_key(_after(item, DEAL_FIELDS))
     missing = [d for d in deals if d not in keys]
     o = Opportunity
     for chunk in (missing[i : i + 500] for i in range(0, len(missing), 500)):
@@ -318,10 +315,25 @@ def _keys(session: Session, deals: Sequence[int]) -> dict[int, DealKey]:
     return keys
 
 
+TABLES = (OwnerTally, SegmentTally, StageTally, StayTally, AmountTally)
+
+
+def groups(session: Session, team_id: str) -> dict[str, set[tuple[Any, ...]]]:
+    """A workspace's totals, per table: every group that counts something (a group emptied
+    by the writers keeps a row of zeros, which a recount does not write)."""
+    found = {}
+    for model in TABLES:
+        table: Any = model.__table__
+        keys = len(table.primary_key.columns)
+        rows = session.execute(select(*table.columns).where(table.c.team_id == team_id))
+        found[table.name] = {tuple(row) for row in rows if any(row[keys:])}
+    return found
+
+
 def rebuild(session: Session, team_id: str) -> None:
     """Count a workspace's totals again from its deals and history (after bulk loads that
     went around the writers)."""
-    for model in (OwnerTally, SegmentTally, StageTally, StayTally, AmountTally):
+    for model in TABLES:
         session.execute(delete(model).where(model.team_id == team_id))
     o = Opportunity
     created, closed = month_sql(session, o.created_at), month_sql(session, o.closed_at)

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from commands import opp_edit, stats, transitions
@@ -28,8 +28,6 @@ from storage.models import (
     Opportunity,
     OwnerTally,
     Role,
-    SegmentTally,
-    StageTally,
     StayTally,
 )
 from storage.reports import Filters
@@ -37,19 +35,17 @@ from tests.conftest import TEAM, add_user, make_actor, setup_team
 from tests.stats_support import at, deal, stages_of
 from tests.test_stays import _life_of_deals, _random_deals, scratch_database
 
-TABLES = (OwnerTally, SegmentTally, StageTally, StayTally, AmountTally)
-
 
 def _totals(session: Session) -> dict[str, set[tuple[Any, ...]]]:
-    """Every group that counts something, per table (emptied groups keep a row of zeros)."""
     session.flush()
-    found: dict[str, set[tuple[Any, ...]]] = {}
-    for model in TABLES:
-        columns = list(model.__table__.columns)
-        keys = len(model.__table__.primary_key.columns)
-        rows = session.execute(select(*columns).where(model.team_id == TEAM))
-        found[model.__tablename__] = {tuple(row) for row in rows if any(row[keys:])}
-    return found
+    return tallies.groups(session, TEAM)
+
+
+def _forget(database: Database, team: str) -> None:
+    """Remove a committed test's totals (its workspace is its own)."""
+    with database.transaction() as session:
+        for model in tallies.TABLES:
+            session.execute(delete(model).where(model.team_id == team))
 
 
 def _counted_again(session: Session) -> dict[str, set[tuple[Any, ...]]]:
@@ -124,9 +120,7 @@ def test_a_deal_changed_after_a_commit_leaves_its_old_groups(database: Database)
             ).all()  # fmt: skip
             assert [tuple(r) for r in rows] == [("U0BEN", "won", 1, 77)]
     finally:
-        with database.transaction() as session:
-            for model in TABLES:
-                session.query(model).filter(model.team_id == team).delete()
+        _forget(database, team)
 
 
 def test_a_rolled_back_change_leaves_the_totals_as_they_were(session: Session) -> None:
@@ -209,9 +203,7 @@ def test_two_writers_at_once_keep_exact_totals(database: Database) -> None:
             ).all()
             assert sorted(tuple(r) for r in rows) == [("lost", 10), ("won", 10)]
     finally:
-        with database.transaction() as session:
-            for model in TABLES:
-                session.query(model).filter(model.team_id == team).delete()
+        _forget(database, team)
 
 
 # --- the stats read from them ----------------------------------------------------------------
@@ -443,6 +435,4 @@ def test_two_transactions_adding_to_the_same_groups_in_opposite_orders_both_comm
             )
             assert session.scalar(select(StayTally.stays).where(StayTally.team_id == team)) == 2
     finally:
-        with database.transaction() as session:
-            for model in TABLES:
-                session.query(model).filter(model.team_id == team).delete()
+        _forget(database, team)
