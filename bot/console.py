@@ -87,10 +87,12 @@ class Console:
         while True:
             try:
                 line = self.ask(f"\n{self.user_id}> ")
+                if not self.handle(line.strip()):
+                    return
             except (EOFError, KeyboardInterrupt):
+                # Ctrl-D or Ctrl-C, at the prompt or halfway through a form: leave quietly
+                # (a half-filled form was never submitted).
                 self.say("")
-                return
-            if not self.handle(line.strip()):
                 return
 
     def handle(self, line: str) -> bool:

@@ -85,3 +85,12 @@ def test_acting_as_an_english_user(console_parts: tuple[object, object, str]) ->
     out = _run(console_parts, [":as emma", "/opp list", "/opp frobnicate"])
     assert "Your open opportunities" in out
     assert "I don't know" in out
+
+
+def test_ctrl_d_halfway_through_a_form_leaves_quietly_and_saves_nothing(
+    console_parts: tuple[object, object, str],
+) -> None:
+    out = _run(console_parts, ["/opp new", "Nouveau Client"])  # then the input ends
+    assert "Nouvelle opportunité" in out
+    assert "enregistrée" not in out
+    assert "#53" not in _run(console_parts, ["/opp list"])
