@@ -100,6 +100,8 @@ def test_an_admin_sees_the_whole_company_with_coaching(server: Server) -> None:
     answer = _answer(server, key).args
     assert not message_problems(answer["blocks"], answer["text"])
     assert "toute l'entreprise" in _text(answer) and "Coaching" in _text(answer)
+    # The whole company's figures come from the running totals the clicks above kept.
+    assert "Taux de réussite : 100 %" in _text(answer) and "1 gagnées, 0 perdues" in _text(answer)
 
 
 def test_the_board_still_answers_plain_pipeline(server: Server) -> None:
