@@ -44,8 +44,8 @@ from seed import SeedPlan, SeedReport, rep_ids, seed
 from sqlalchemy import select
 
 from bot import format as fmt
-from bot.localslack import LocalSlack
-from bot.slackreq import command_body, signed_headers
+from bot.devtools.localslack import LocalSlack
+from bot.devtools.slackreq import command_body, signed_headers
 from commands.i18n import t
 from storage.db import Database
 from storage.models import Account, Opportunity, Stage, Status

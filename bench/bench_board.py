@@ -36,8 +36,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from bot.views.board import board_message
 from bot.views.forecast import forecast_message
 from bot.views.home import home_view
-from commands import forecast, home, pipeline
 from commands.context import Actor
+from commands.reports import board as pipeline
+from commands.reports import forecast, home
 from commands.workspace import ensure_member
 from storage import queries, reports
 from storage.db import Database

@@ -31,8 +31,8 @@ from databases import throwaway
 from seed import SeedPlan, rep_ids, seed
 from sqlalchemy import select
 
-from bot.localslack import LocalSlack
-from bot.slackreq import block_actions_payload, interaction_body, signed_headers
+from bot.devtools.localslack import LocalSlack
+from bot.devtools.slackreq import block_actions_payload, interaction_body, signed_headers
 from storage.db import Database
 from storage.models import Opportunity, Stage, Status
 

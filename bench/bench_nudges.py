@@ -54,8 +54,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.databases import create_postgres
 from bench.seed import SeedPlan, seed
 from bench.seed_nudges import add_closed_stays, next_weekday, shape_due
-from bot.localslack import LocalSlack
-from commands import nudges, stuck
+from bot.devtools.localslack import LocalSlack
+from commands.nudging import nudges, stuck
 from storage import nudging
 from storage.db import Database
 from storage.models import Member, OutboxMessage, Workspace

@@ -5,7 +5,8 @@ Stats: on a database of `--opportunities` deals and `changes-per-deal` × as man
 PostgreSQL database, since loading 1M deals takes minutes), each of one rep's stats (`""` for
 U0REP001…, rotating), one manager's team (`team`, 20 reps) and the whole company (`all`, as
 U0ADMIN) is computed `--runs` times in-process, exactly as the listener does after its ack:
-`commands.stats.stats` in a read transaction plus the Block Kit view (Slack itself is left out).
+`commands.analytics.stats.stats` in a read transaction plus the Block Kit view (Slack itself
+is left out).
 Every answer is checked (its deals are counted) so a fast error cannot pass for a fast answer.
 
 Import: a generated CSV of `--import-rows` rows (French headers, open, won and lost deals with
@@ -45,7 +46,7 @@ from sqlalchemy import func, select, text
 from bot import import_cli
 from bot.settings import Settings
 from bot.views.stats import stats_message
-from commands import stats
+from commands.analytics import stats
 from commands.context import Actor
 from storage.db import Database
 from storage.models import Opportunity, Role, StageChange

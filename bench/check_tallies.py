@@ -21,8 +21,9 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from commands import opp_edit, transitions
 from commands.context import Actor
+from commands.deals import edit as opp_edit
+from commands.deals import transitions
 from storage import queries, tallies
 from storage.db import Database
 from storage.models import (

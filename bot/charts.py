@@ -13,8 +13,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from bot import format as fmt
-from commands.forecast import Forecast
 from commands.i18n import t
+from commands.reports.forecast import Forecast
 
 # pyplot keeps global state; Figure objects do not, but font caches are shared: one at a time.
 _LOCK = threading.Lock()

@@ -107,7 +107,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         return import_cli.run(args, settings)
     if command == "console":
-        from bot.console import run_console
+        from bot.devtools.console import run_console
 
         return run_console(settings, demo=args.demo, as_user=args.as_user)
     if command == "http":
@@ -166,9 +166,9 @@ def _delivery(args: argparse.Namespace) -> DeliveryConfig:
 
 def _ops(settings: Settings, args: argparse.Namespace) -> int:
     """`salesbot nudges|digest --as-of D [--dry-run]`: plan what is due that day, then send it."""
+    from bot.devtools.render_text import render_blocks
     from bot.planning import Planner
-    from bot.render_text import render_blocks
-    from commands import digest, followups, nudges
+    from commands.nudging import digest, followups, nudges
 
     services = _prepare(settings, serving=False)
     planner = Planner(services.db)

@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 from bot.middleware import load_actor
 from bot.services import Services
 from bot.views.home import home_view
-from commands.home import home
+from commands.reports.home import home
 
 log = logging.getLogger(__name__)
 

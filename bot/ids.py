@@ -91,7 +91,7 @@ def parse_card_value(value: str) -> tuple[int, int | None]:
 class Admin(enum.StrEnum):
     """`/salesbot`: its buttons, its settings modal and the modal's blocks.
 
-    The modal's block ids are also the field names `commands.salesbot.SettingsInput` and its
+    The modal's block ids are also the field names `commands.admin.router.SettingsInput` and its
     errors use, so a refusal lands next to its field.
     """
 

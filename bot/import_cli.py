@@ -20,9 +20,9 @@ from slack_sdk.http_retry import RateLimitErrorRetryHandler
 
 from bot.services import utc_now
 from bot.settings import Settings
-from commands import importer
 from commands.errors import DomainError
 from commands.i18n import t
+from commands.io import importer
 from commands.workspace import ensure_workspace
 from storage import queries
 from storage.db import Database

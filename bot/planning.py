@@ -22,9 +22,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.views import nudges as views
-from commands import digest as digests
-from commands import followups, nudges
 from commands.i18n import t
+from commands.nudging import digest as digests
+from commands.nudging import followups, nudges
 from storage import outbox
 from storage.db import Database
 from storage.models import OutboxStatus, Workspace

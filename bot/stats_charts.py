@@ -17,8 +17,8 @@ from matplotlib.ticker import FuncFormatter
 from bot import format as fmt
 from bot.charts import _LOCK
 from bot.views.stats import short_month
+from commands.analytics.stats import Stats
 from commands.i18n import t
-from commands.stats import Stats
 
 
 def stats_png(result: Stats, lang: str) -> bytes:

@@ -161,7 +161,7 @@ def _per_stage(deal: Any, cutoffs: dict[int, datetime]) -> Any:
 
 
 def _needs_attention(deal: Any, clock: Clock) -> Any:
-    """`commands.nudges.attention`'s decision as SQL, on a deal's columns left-joined to its
+    """`commands.nudging.nudges.attention`'s decision as SQL, on a deal's columns left-joined to its
     `nudge_marks` row (NULLs written out: a deal without a mark has no earlier nudge)."""
     today = clock.today
     stuck = _per_stage(deal, clock.stuck_before)
@@ -208,7 +208,7 @@ _DEAL = (
 
 def due_query(team_id: str, clock: Clock, limit: int, owners: Sequence[str] | None = None) -> Query:
     """Per owner, the ids of the `limit` most valuable open deals that need attention today
-    (the rule of `commands.nudges.attention`), each with the owner's count of them.
+    (the rule of `commands.nudging.nudges.attention`), each with the owner's count of them.
 
     The deals come from the index ranges (`ix_opportunities_stuck` per stage,
     `ix_opportunities_slipped`, `ix_opportunities_next_step`), with the columns the rule reads

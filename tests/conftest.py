@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from commands import stuck
 from commands.context import Actor
+from commands.nudging import stuck
 from commands.workspace import ensure_member, ensure_workspace
 from storage.db import Database
 from storage.models import Role
@@ -136,7 +136,7 @@ def tmp_sqlite(tmp_path: Path) -> str:
 @pytest.fixture(scope="module")
 def console_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, str, Any]]:
     """The real Bolt app wired to a LocalSlack, on a demo SQLite database (as the console)."""
-    from bot.console import start_console
+    from bot.devtools.console import start_console
     from bot.settings import Settings
 
     path = tmp_path_factory.mktemp("console") / "salesbot.db"

@@ -16,8 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from bot.localslack import LocalSlack
-from bot.slackreq import (
+from bot.devtools.localslack import LocalSlack
+from bot.devtools.slackreq import (
     block_actions_payload,
     command_body,
     interaction_body,

@@ -8,14 +8,20 @@ from typing import Any
 import pytest
 
 from bot.blockkit_limits import message_problems, view_problems
+from bot.devtools.render_text import input_fields, render_blocks, state_value
 from bot.ids import Admin
 from bot.listeners.salesbot import settings_input, stage_ids
-from bot.render_text import input_fields, render_blocks, state_value
 from bot.views import admin
+from commands.admin.roles import AnnounceChannel, LostReasons, RoleChanged, TeamChanged, TeamListing
+from commands.admin.router import SettingsApplied, SettingsInput
 from commands.errors import NotFound
-from commands.processes import NeedsDestination, Overview, ProcessChanged, ProcessView, StageView
-from commands.roles import AnnounceChannel, LostReasons, RoleChanged, TeamChanged, TeamListing
-from commands.salesbot import SettingsApplied, SettingsInput
+from commands.processes.admin import (
+    NeedsDestination,
+    Overview,
+    ProcessChanged,
+    ProcessView,
+    StageView,
+)
 from storage.models import Role
 
 NASTY = "<!channel> & <@U0BOSS> *gras* `code`"

@@ -8,11 +8,13 @@ import pytest
 from sqlalchemy.orm import Session
 
 from bot.blockkit_limits import message_problems
-from bot.render_text import render_blocks
+from bot.devtools.render_text import render_blocks
 from bot.views.board import board_message, stage_page_message
-from commands import opp_moves, opp_new, pipeline
 from commands.context import Actor
+from commands.deals import moves as opp_moves
+from commands.deals import new as opp_new
 from commands.errors import Forbidden, InvalidInput, NotFound
+from commands.reports import board as pipeline
 from storage import queries
 from storage.models import Opportunity, Role, Status
 from storage.reports import Totals

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from bot.views.stats import coaching_blocks, signal_text
-from commands.coaching import SignalKind, coaching_signals
+from commands.analytics.coaching import SignalKind, coaching_signals
 from commands.context import Actor
 from storage.models import Role, Status
 from tests.conftest import NOW, TEAM, add_user, setup_team
@@ -82,7 +82,7 @@ def test_signals_read_as_sentences_in_both_languages(session: Session, boss: Act
 
 
 def test_the_table_flags_the_reps_first(session: Session, boss: Actor) -> None:
-    from commands.coaching import coached_reps, coaching
+    from commands.analytics.coaching import coached_reps, coaching
 
     result = coaching(
         session=session,
@@ -117,7 +117,7 @@ def test_an_admin_without_reports_coaches_every_rep(session: Session, boss: Acto
 
 
 def test_stuck_follows_the_stage_delay_an_admin_set(session: Session, boss: Actor) -> None:
-    from commands.coaching import coached_reps, coaching
+    from commands.analytics.coaching import coached_reps, coaching
 
     def stuck_per_rep() -> dict[str, int]:
         reps = coached_reps(session=session, actor=boss)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.console import Console, start_console
+from bot.devtools.console import Console, start_console
 from bot.settings import Settings
-from commands.demo import DEMO_TEAM
+from commands.io.demo import DEMO_TEAM
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.localslack import LocalSlack
+from bot.devtools.localslack import LocalSlack
 from storage.db import Database
 from storage.models import OutboxMessage, OutboxStatus
 from tests.nudge_support import TEAM, cli, new_database, seed_reps

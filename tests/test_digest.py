@@ -7,11 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot.blockkit_limits import message_problems
-from bot.render_text import render_blocks
+from bot.devtools.render_text import render_blocks
 from bot.views.nudges import digest_message
-from commands import digest as digests
-from commands import nudge_settings, transitions
 from commands.context import Actor
+from commands.deals import transitions
+from commands.nudging import digest as digests
+from commands.nudging import settings as nudge_settings
 from storage.models import DigestSnapshot, Role, Target
 from storage.reports import Totals
 from tests.conftest import make_actor

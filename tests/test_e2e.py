@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.blockkit_limits import message_problems, view_problems
-from bot.render_text import input_fields, state_value
+from bot.devtools.render_text import input_fields, state_value
 from tests.e2e_support import TEAM, Server, running_server
 
 pytestmark = pytest.mark.e2e
@@ -40,7 +40,7 @@ def test_health_answers_once_the_database_does(server: Server) -> None:
 
 @pytest.mark.parametrize("tamper", ["secret", "timestamp"])
 def test_unsigned_or_replayed_requests_are_refused(server: Server, tamper: str) -> None:
-    from bot.slackreq import command_body
+    from bot.devtools.slackreq import command_body
 
     body = command_body(
         team_id=TEAM,
@@ -92,7 +92,7 @@ def test_the_modal_flow_with_inline_errors(server: Server) -> None:
     view = opened.args["view"]
     assert not view_problems(view)
     # Typeahead over accounts, with "new account" for what was typed.
-    from bot.slackreq import block_suggestion_payload, interaction_body
+    from bot.devtools.slackreq import block_suggestion_payload, interaction_body
 
     suggestion = server.post(
         interaction_body(

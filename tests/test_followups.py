@@ -8,11 +8,12 @@ import pytest
 from sqlalchemy.orm import Session
 
 from bot.blockkit_limits import message_problems
-from bot.render_text import render_blocks
+from bot.devtools.render_text import render_blocks
 from bot.views.nudges import followup_done, followup_message
-from commands import followups, nudges, transitions
+from commands.deals import transitions
 from commands.errors import DomainError, Forbidden
-from commands.nudges import Recipient
+from commands.nudging import followups, nudges
+from commands.nudging.nudges import Recipient
 from storage.models import Role
 from tests.conftest import make_actor
 from tests.nudge_support import MONDAY, TEAM, deal, member, stages, workspace

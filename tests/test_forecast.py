@@ -9,11 +9,13 @@ from sqlalchemy.orm import Session
 
 from bot.blockkit_limits import message_problems
 from bot.charts import forecast_png
-from bot.render_text import render_blocks
+from bot.devtools.render_text import render_blocks
 from bot.views.forecast import forecast_message
-from commands import forecast, opp_moves, opp_new
 from commands.context import Actor
+from commands.deals import moves as opp_moves
+from commands.deals import new as opp_new
 from commands.errors import Forbidden, InvalidInput
+from commands.reports import forecast
 from storage import queries
 from storage.models import Role, Target
 from storage.reports import Totals
@@ -143,7 +145,7 @@ def test_won_counts_in_the_month_it_was_won(session: Session, rep: Actor) -> Non
 
 
 def test_targets_are_set_by_command_and_used(session: Session, rep: Actor) -> None:
-    from commands import targets
+    from commands.admin import targets
 
     boss = add_user(session, "U0BOSS", role=Role.MANAGER)
     member = queries.get_member(session=session, team_id=rep.team_id, user_id=rep.user_id)

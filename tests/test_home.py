@@ -7,10 +7,12 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from bot.blockkit_limits import view_problems
-from bot.render_text import render_view
+from bot.devtools.render_text import render_view
 from bot.views.home import home_view
-from commands import home, nudges, opp_new
 from commands.context import Actor
+from commands.deals import new as opp_new
+from commands.nudging import nudges
+from commands.reports import home
 from storage import queries
 from storage.models import Opportunity, Role, Status
 from tests.conftest import NOW, add_user, setup_team

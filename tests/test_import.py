@@ -15,9 +15,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.cli import main
-from bot.localslack import LocalSlack
-from commands import importer, opp_new, stats
+from bot.devtools.localslack import LocalSlack
+from commands.analytics import stats
+from commands.deals import new as opp_new
 from commands.i18n import t
+from commands.io import importer
 from storage import queries
 from storage.db import Database
 from storage.models import ChangeKind, Member, Opportunity, Role, StageChange, Status
@@ -235,7 +237,7 @@ def test_numeric_amount_cells_get_the_same_refusals_as_typed_amounts(
 
 
 def test_a_csv_export_imports_back(session: Session, tmp_path: Path) -> None:
-    from commands import export
+    from commands.io import export
 
     setup_team(session)
     admin = add_user(session, "U0ADMIN", role=Role.ADMIN)

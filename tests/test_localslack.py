@@ -14,7 +14,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.localslack import ApiCall, LocalSlack
+from bot.devtools.localslack import ApiCall, LocalSlack
 
 TOKEN = "xoxb-local"
 USERS: dict[str, dict[str, Any]] = {

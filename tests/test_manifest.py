@@ -9,8 +9,13 @@ import pytest
 import yaml
 from slack_bolt import App, BoltRequest
 
+from bot.devtools.slackreq import (
+    block_actions_payload,
+    command_body,
+    interaction_body,
+    signed_headers,
+)
 from bot.ids import Action, Command
-from bot.slackreq import block_actions_payload, command_body, interaction_body, signed_headers
 
 ROOT = Path(__file__).resolve().parent.parent
 

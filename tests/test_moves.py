@@ -10,8 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from commands import opp_edit, opp_moves, opp_new, opp_show, transitions
 from commands.context import Actor
+from commands.deals import edit as opp_edit
+from commands.deals import moves as opp_moves
+from commands.deals import new as opp_new
+from commands.deals import show as opp_show
+from commands.deals import transitions
 from commands.errors import Forbidden, InvalidInput, NotFound
 from storage import queries
 from storage.db import Database

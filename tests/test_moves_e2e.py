@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from bot.blockkit_limits import message_problems, view_problems
-from bot.localslack import ApiCall
-from bot.render_text import input_fields, state_value
+from bot.devtools.localslack import ApiCall
+from bot.devtools.render_text import input_fields, state_value
 from storage.db import Database
 from storage.models import Workspace
 from tests.e2e_support import TEAM, Server, running_server
@@ -61,7 +61,7 @@ def _click(
         **extra,
     }
     server.slack.clear()
-    from bot.slackreq import block_actions_payload, interaction_body
+    from bot.devtools.slackreq import block_actions_payload, interaction_body
 
     payload = block_actions_payload(
         team_id=TEAM,
@@ -136,7 +136,7 @@ def test_lost_needs_a_reason_from_the_modal(server: Server) -> None:
     card = _new_card(server)
     element = _element(card["blocks"], "opp_lost")
     server.slack.clear()
-    from bot.slackreq import block_actions_payload, interaction_body
+    from bot.devtools.slackreq import block_actions_payload, interaction_body
 
     payload = block_actions_payload(
         team_id=TEAM,
@@ -175,7 +175,7 @@ def test_edit_from_the_menu_opens_a_prefilled_modal(server: Server) -> None:
     menu = _element(card["blocks"], "opp_menu")
     edit = next(o for o in menu["options"] if o["value"].startswith("edit:"))
     server.slack.clear()
-    from bot.slackreq import block_actions_payload, interaction_body
+    from bot.devtools.slackreq import block_actions_payload, interaction_body
 
     payload = block_actions_payload(
         team_id=TEAM,
@@ -238,7 +238,7 @@ def _event(server: Server, user: str, event_id: str, retry: int | None = None) -
         "event_id": event_id, "event_time": 1, "authorizations": [],
         "event": {"type": "app_home_opened", "user": user, "channel": "D0X", "tab": "home"},
     })  # fmt: skip
-    from bot.slackreq import signed_headers
+    from bot.devtools.slackreq import signed_headers
     from tests.e2e_support import SECRET
 
     headers = {"Content-Type": "application/json", **signed_headers(SECRET, body)}

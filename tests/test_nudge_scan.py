@@ -1,6 +1,7 @@
-"""The daily scan decides in SQL what `commands.nudges.attention` decides deal by deal: the two
-must agree on every case (snoozes, earlier nudges of the same stay, twice as long, new dates),
-on both databases; and it keeps, per rep, only the most valuable deals a message shows."""
+"""The daily scan decides in SQL what `commands.nudging.nudges.attention` decides deal by deal:
+the two must agree on every case (snoozes, earlier nudges of the same stay, twice as long,
+new dates), on both databases; and it keeps, per rep, only the most valuable deals a
+message shows."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from commands import nudges
-from commands.nudges import Recipient, attention, entered_before
-from commands.stuck import Threshold
+from commands.nudging import nudges
+from commands.nudging.nudges import Recipient, attention, entered_before
+from commands.nudging.stuck import Threshold
 from storage import nudging
 from storage.models import NudgeMark, Role, Status
 from storage.nudging import Candidate, Mark

@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot.blockkit_limits import message_problems
-from bot.render_text import render_blocks
+from bot.devtools.render_text import render_blocks
 from bot.views.nudges import nudge_message
-from commands import nudges
-from commands.nudges import Recipient, attention
-from commands.stuck import Threshold
+from commands.nudging import nudges
+from commands.nudging.nudges import Recipient, attention
+from commands.nudging.stuck import Threshold
 from storage import outbox
 from storage.models import Role
 from storage.nudging import Candidate, Mark

@@ -15,10 +15,10 @@ from sqlalchemy import select, text
 from bot import format as fmt
 from bot.blockkit_limits import message_problems
 from bot.delivery import Deliverer, DeliveryConfig
+from bot.devtools.slackreq import block_actions_payload, interaction_body
 from bot.planning import Planner
-from bot.slackreq import block_actions_payload, interaction_body
-from commands import followups
 from commands.context import zone
+from commands.nudging import followups
 from storage import queries
 from storage.db import Database
 from storage.models import FollowUp, Opportunity, Role
@@ -214,7 +214,7 @@ def test_a_follow_up_is_done_from_its_message(server: Server, db_url: str) -> No
         won = deal(
             session, "U0MARIE", team_id=TEAM, account="Gagné", created=NOW - timedelta(days=9)
         )
-        from commands import transitions
+        from commands.deals import transitions
 
         transitions.win(
             session=session,

@@ -8,9 +8,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from commands import opp_account, opp_list, opp_new, opp_show
+from commands.deals import account as opp_account
+from commands.deals import listing as opp_list
+from commands.deals import new as opp_new
+from commands.deals import show as opp_show
+from commands.deals.router import route
 from commands.errors import Forbidden, FormInvalid, InvalidInput, NotFound
-from commands.opp import route
 from storage import queries
 from storage.models import Opportunity, Role, StageChange
 from tests.conftest import add_user, setup_team

@@ -12,8 +12,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.delivery import EVENT_TYPE, Deliverer, DeliveryConfig
-from bot.localslack import LocalSlack
-from commands import nudge_settings
+from bot.devtools.localslack import LocalSlack
+from commands.nudging import settings as nudge_settings
 from storage import outbox
 from storage.db import Database
 from storage.models import OutboxMessage, OutboxStatus, Role

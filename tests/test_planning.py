@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.delivery import Deliverer, DeliveryConfig
-from bot.localslack import LocalSlack
+from bot.devtools.localslack import LocalSlack
+from bot.devtools.render_text import render_blocks
 from bot.planning import Planner
-from bot.render_text import render_blocks
 from storage import queries
 from storage.db import Database
 from storage.models import NudgeMark, OutboxMessage, OutboxStatus, Role

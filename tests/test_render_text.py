@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.render_text import (
+from bot.devtools.render_text import (
     InputField,
     input_fields,
     mrkdwn_to_text,

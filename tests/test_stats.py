@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from bot.blockkit_limits import message_problems
 from bot.views.stats import stats_message
-from commands import stats
+from commands.analytics import stats
 from commands.context import Actor
 from commands.errors import Forbidden, InvalidInput
 from storage import queries

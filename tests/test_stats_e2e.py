@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from bot.blockkit_limits import message_problems
-from bot.localslack import ApiCall
-from bot.slackreq import command_body
+from bot.devtools.localslack import ApiCall
+from bot.devtools.slackreq import command_body
 from tests.e2e_support import TEAM, Server, running_server
 
 pytestmark = pytest.mark.e2e

@@ -11,9 +11,8 @@ from bot import format as fmt
 from bot.blockkit_limits import message_problems
 from bot.stats_charts import stats_png
 from bot.views.stats import code_table, stats_message
-from commands.coaching import Coaching, CoachRow, SignalKind
-from commands.scope import Scope
-from commands.stats import (
+from commands.analytics.coaching import Coaching, CoachRow, SignalKind
+from commands.analytics.stats import (
     MonthRow,
     Period,
     ProcessStats,
@@ -22,6 +21,7 @@ from commands.stats import (
     StageRow,
     Stats,
 )
+from commands.reports.scope import Scope
 
 STAGES = ("Opportunité à qualifier", "Rendez-vous planifié", "Besoins identifiés")
 

@@ -16,8 +16,11 @@ from alembic import command
 from sqlalchemy import func, select, type_coerce
 from sqlalchemy.orm import Session
 
-from commands import importer, opp_edit, stats, transitions
+from commands.analytics import stats
 from commands.context import Actor
+from commands.deals import edit as opp_edit
+from commands.deals import transitions
+from commands.io import importer
 from storage import queries
 from storage.db import Database, alembic_config
 from storage.models import ChangeKind, Opportunity, Role, StageChange, Status, UTCDateTime

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from commands import processes, stuck
-from commands.stuck import Threshold, learned, percentile
+from commands.nudging import stuck
+from commands.nudging.stuck import Threshold, learned, percentile
+from commands.processes import admin as processes
 from storage.analytics import IMPORTED
 from storage.models import Role, StageChange
 from tests.conftest import make_actor
@@ -66,7 +67,7 @@ def test_thresholds_are_learned_per_stage_from_finished_stays(session: Session) 
 
 
 def test_a_won_deal_ends_its_stay_and_a_reopened_one_starts_another(session: Session) -> None:
-    from commands import transitions
+    from commands.deals import transitions
 
     workspace(session)
     rep = member(session, "U0REP")

@@ -19,7 +19,9 @@ from alembic import command
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from commands import opp_edit, stats, transitions
+from commands.analytics import stats
+from commands.deals import edit as opp_edit
+from commands.deals import transitions
 from storage import queries, tallies
 from storage.db import Database, alembic_config
 from storage.models import (

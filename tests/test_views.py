@@ -6,11 +6,11 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from bot.blockkit_limits import message_problems, view_problems
-from bot.render_text import render_blocks
+from bot.devtools.render_text import render_blocks
 from bot.views import modal, opportunity
-from commands.cards import Card, HistoryEntry, StageInfo
-from commands.opp_list import OpportunityList
-from commands.opp_new import FormChoices, Prefill, ProcessChoice
+from commands.deals.cards import Card, HistoryEntry, StageInfo
+from commands.deals.listing import OpportunityList
+from commands.deals.new import FormChoices, Prefill, ProcessChoice
 from storage.models import ChangeKind, Status
 
 STAGES = (

@@ -11,8 +11,9 @@ from bot.ids import Action
 from bot.listeners.errors import after_ack
 from bot.services import Services
 from bot.views import modal, opportunity
-from commands import opp_new, opp_show
 from commands.context import Actor
+from commands.deals import new as opp_new
+from commands.deals import show as opp_show
 
 
 def register(app: App, services: Services) -> None:

@@ -14,10 +14,12 @@ from bot.services import Services
 from bot.uploads import send_png_to_dm, wants_chart
 from bot.views import board as board_views
 from bot.views import forecast as forecast_views
-from commands import forecast, pipeline, stats
+from commands.analytics import stats
 from commands.context import Actor
 from commands.errors import InvalidInput
 from commands.i18n import t
+from commands.reports import board as pipeline
+from commands.reports import forecast
 
 
 def _page_value(value: str) -> tuple[int, int, str]:

@@ -34,9 +34,12 @@ from bot.listeners.changes import (
 from bot.listeners.errors import after_ack, error_text
 from bot.services import Services
 from bot.views import modal, opportunity
-from commands import opp_edit, opp_new, opp_show, transitions
-from commands.cards import Card
 from commands.context import Actor
+from commands.deals import edit as opp_edit
+from commands.deals import new as opp_new
+from commands.deals import show as opp_show
+from commands.deals import transitions
+from commands.deals.cards import Card
 from commands.errors import DomainError, FormInvalid, InvalidInput
 from commands.i18n import t
 from commands.parsing import parse_amount, parse_close_date

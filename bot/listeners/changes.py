@@ -18,9 +18,11 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot import format as fmt
 from bot.views import opportunity
-from commands import opp_edit, opp_show, transitions
-from commands.cards import Card
 from commands.context import Actor
+from commands.deals import edit as opp_edit
+from commands.deals import show as opp_show
+from commands.deals import transitions
+from commands.deals.cards import Card
 from commands.i18n import t
 from storage.db import Database
 from storage.models import Opportunity, Status

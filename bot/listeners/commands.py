@@ -15,10 +15,16 @@ from bot.listeners.errors import after_ack
 from bot.listeners.stats import send_export
 from bot.services import Services
 from bot.views import modal, opportunity
-from commands import opp_account, opp_edit, opp_list, opp_moves, opp_new, opp_show, opp_snooze
 from commands.context import Actor
+from commands.deals import account as opp_account
+from commands.deals import edit as opp_edit
+from commands.deals import listing as opp_list
+from commands.deals import moves as opp_moves
+from commands.deals import new as opp_new
+from commands.deals import show as opp_show
+from commands.deals import snooze as opp_snooze
+from commands.deals.router import route
 from commands.i18n import t
-from commands.opp import route
 
 MOVES = {
     "move": opp_moves.move,

@@ -14,8 +14,9 @@ from bot.listeners.errors import after_ack
 from bot.services import Services
 from bot.views import board as board_views
 from bot.views import forecast as forecast_views
-from commands import forecast, pipeline
 from commands.context import Actor
+from commands.reports import board as pipeline
+from commands.reports import forecast
 
 
 def _scope_text(selected: str) -> str:

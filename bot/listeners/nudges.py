@@ -20,11 +20,12 @@ from bot.listeners.changes import Change, close_on, redraw, run_change, snooze_u
 from bot.listeners.errors import after_ack
 from bot.services import Services
 from bot.views import nudges as nudge_views
-from commands import followups, opp_snooze
 from commands.context import Actor
+from commands.deals import snooze as opp_snooze
+from commands.deals.snooze import MAX_DAYS
 from commands.errors import InvalidInput
 from commands.i18n import t
-from commands.opp_snooze import MAX_DAYS
+from commands.nudging import followups
 from commands.parsing import parse_close_date
 
 

@@ -10,8 +10,8 @@ from bot import format as fmt
 from bot.ids import Action
 from bot.services import Services
 from bot.views.blocks import option
-from commands import opp_new
 from commands.context import Actor
+from commands.deals import new as opp_new
 from commands.i18n import t
 
 

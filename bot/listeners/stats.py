@@ -20,9 +20,10 @@ from bot.services import Services
 from bot.uploads import send_png_to_dm, send_to_dm, wants_chart
 from bot.views.opportunity import text_message
 from bot.views.stats import stats_message
-from commands import export, stats
+from commands.analytics import stats
 from commands.context import Actor
 from commands.i18n import t
+from commands.io import export
 
 
 def answer_stats(

@@ -15,8 +15,8 @@ from bot.ids import Action, Block, Callback
 from bot.listeners.errors import after_ack, error_text
 from bot.services import Services
 from bot.views import opportunity
-from commands import opp_new
 from commands.context import Actor
+from commands.deals import new as opp_new
 from commands.errors import FormInvalid
 from commands.i18n import t
 

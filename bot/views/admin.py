@@ -23,13 +23,13 @@ from bot.views.blocks import (
     plain_text,
     section,
 )
-from commands.followups import FollowUpRules
+from commands.admin.roles import AnnounceChannel, LostReasons, RoleChanged, TeamChanged, TeamListing
+from commands.admin.router import Result, SettingsApplied
+from commands.admin.targets import TargetSet
 from commands.i18n import t
-from commands.nudge_settings import DigestSettings, NudgeSettings, OutboxReport
-from commands.processes import NeedsDestination, Overview, ProcessChanged, ProcessView
-from commands.roles import AnnounceChannel, LostReasons, RoleChanged, TeamChanged, TeamListing
-from commands.salesbot import Result, SettingsApplied
-from commands.targets import TargetSet
+from commands.nudging.followups import FollowUpRules
+from commands.nudging.settings import DigestSettings, NudgeSettings, OutboxReport
+from commands.processes.admin import NeedsDestination, Overview, ProcessChanged, ProcessView
 from storage.models import Role
 
 OPTION_TEXT_MAX = 75

@@ -23,8 +23,8 @@ from bot.views.blocks import (
 )
 from bot.views.opportunity import deal_block, message
 from commands.i18n import t
-from commands.pipeline import Board, StagePage
-from commands.scope import Scope
+from commands.reports.board import Board, StagePage
+from commands.reports.scope import Scope
 from storage.reports import Totals
 
 

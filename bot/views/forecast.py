@@ -9,8 +9,8 @@ from bot.ids import Action
 from bot.views.blocks import Block, button, context, header, section
 from bot.views.board import scope_filters, scope_title
 from bot.views.opportunity import message
-from commands.forecast import Forecast
 from commands.i18n import t
+from commands.reports.forecast import Forecast
 
 
 def _cell(value: str, width: int) -> str:

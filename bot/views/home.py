@@ -21,8 +21,8 @@ from bot.views.blocks import (
 from bot.views.board import scope_title, totals_text
 from bot.views.forecast import table
 from bot.views.opportunity import card_summary
-from commands.home import Home
 from commands.i18n import t
+from commands.reports.home import Home
 
 
 def home_view(result: Home, lang: str) -> dict[str, Any]:

@@ -8,9 +8,9 @@ from typing import Any
 from bot import format as fmt
 from bot.ids import Action, Block, Callback
 from bot.views.blocks import context, option, plain_text
-from commands.cards import Card
+from commands.deals.cards import Card
+from commands.deals.new import QUALIFICATION, FormChoices, Prefill
 from commands.i18n import t
-from commands.opp_new import QUALIFICATION, FormChoices, Prefill
 
 QUALIFICATION_LABELS = {
     "need": "qual.need",

@@ -26,12 +26,12 @@ from bot.views.blocks import (
 )
 from bot.views.opportunity import card_summary, summary_line
 from bot.views.stats import signal_text
-from commands import digest as digests
-from commands import followups, nudges
-from commands.cards import Card
+from commands.deals.cards import Card
 from commands.i18n import t
-from commands.nudge_settings import DigestSettings, NudgeSettings, OutboxReport
-from commands.stuck import MIN_STAYS, PERCENTILE, Threshold
+from commands.nudging import digest as digests
+from commands.nudging import followups, nudges
+from commands.nudging.settings import DigestSettings, NudgeSettings, OutboxReport
+from commands.nudging.stuck import MIN_STAYS, PERCENTILE, Threshold
 
 SNOOZE_DAYS = (3, 7, 14)
 TEXT_MAX = 3000  # the notification text; the blocks carry the rest

@@ -18,10 +18,10 @@ from bot.views.blocks import (
     plain_text,
     section,
 )
-from commands.cards import Card, HistoryEntry
+from commands.deals.account import AccountView
+from commands.deals.cards import Card, HistoryEntry
+from commands.deals.listing import OpportunityList
 from commands.i18n import t
-from commands.opp_account import AccountView
-from commands.opp_list import OpportunityList
 from storage.models import ChangeKind, Status
 
 QUALIFICATION_KEYS = ("qual.need", "qual.answer", "qual.blockers", "qual.meeting")

@@ -18,9 +18,9 @@ from bot.ids import Stats as StatsAction
 from bot.views.blocks import Block, button, context, fit_message, header, section
 from bot.views.board import scope_filters, scope_title
 from bot.views.opportunity import message
-from commands.coaching import Coaching, Signal, SignalKind
+from commands.analytics.coaching import Coaching, Signal, SignalKind
+from commands.analytics.stats import ProcessStats, SegmentRow, Stats
 from commands.i18n import t
-from commands.stats import ProcessStats, SegmentRow, Stats
 
 TABLE_CHARS = 2_400  # per table: keeps the whole message far from Slack's ~12k total
 NAME_WIDTH = 22

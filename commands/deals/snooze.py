@@ -11,10 +11,11 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
-from commands import opp_edit, transitions
 from commands.context import Actor
+from commands.deals import edit as opp_edit
+from commands.deals import transitions
+from commands.deals.show import find
 from commands.errors import DomainError, InvalidInput
-from commands.opp_show import find
 from commands.parsing import parse_close_date
 
 MAX_DAYS = 365

@@ -18,10 +18,10 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from commands.cards import Card, card_of
 from commands.context import Actor, zone
+from commands.deals.cards import Card, card_of
 from commands.errors import InvalidInput, NotFound
-from commands.nudges import Recipient
+from commands.nudging.nudges import Recipient
 from commands.parsing import clean_text, split_args
 from commands.permissions import check_admin, check_can_change
 from storage import nudging, queries

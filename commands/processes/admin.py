@@ -16,13 +16,13 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from commands import stuck
 from commands.context import Actor
+from commands.deals.transitions import relocate
 from commands.errors import InvalidInput, NotFound
+from commands.nudging import stuck
+from commands.nudging.stuck import Threshold
 from commands.parsing import clean_text, split_args
 from commands.permissions import check_admin
-from commands.stuck import Threshold
-from commands.transitions import relocate
 from commands.workspace import DEFAULT_PROCESS
 from storage import queries
 from storage.models import SalesProcess, Stage

@@ -21,8 +21,8 @@ from typing import Any, TextIO
 from slack_bolt import App, BoltRequest
 
 from bot.app import create_app
-from bot.localslack import ApiCall, LocalSlack
-from bot.render_text import (
+from bot.devtools.localslack import ApiCall, LocalSlack
+from bot.devtools.render_text import (
     Control,
     Rendered,
     input_fields,
@@ -31,9 +31,7 @@ from bot.render_text import (
     render_view,
     state_value,
 )
-from bot.services import Services
-from bot.settings import Settings
-from bot.slackreq import (
+from bot.devtools.slackreq import (
     block_actions_payload,
     block_suggestion_payload,
     command_body,
@@ -41,7 +39,9 @@ from bot.slackreq import (
     signed_headers,
     view_submission_payload,
 )
-from commands.demo import DEMO_TEAM, DEMO_USERS, load_demo
+from bot.services import Services
+from bot.settings import Settings
+from commands.io.demo import DEMO_TEAM, DEMO_USERS, load_demo
 from commands.parsing import warm_up
 from storage.db import Database
 

@@ -4,8 +4,8 @@ Every week at the manager's chosen weekday and time (Monday 8:30 by default, in 
 timezone), covering the 7 days before that moment: the team's open pipeline and its change since
 the last digest; per rep, deals created (prospecting), won and lost with the win rate (closing),
 and deals advanced; the deals that slipped; the stuck ones, longest first; the next three
-months' forecast against targets; and the coaching signals (`commands.coaching`). A team is
-the manager and the reps reporting to them, as for `/pipeline team`.
+months' forecast against targets; and the coaching signals (`commands.analytics.coaching`).
+A team is the manager and the reps reporting to them, as for `/pipeline team`.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from commands import forecast as forecasting
-from commands import stuck
-from commands.cards import Card, card_of, days_between
-from commands.coaching import Signal, coaching_signals
+from commands.analytics.coaching import Signal, coaching_signals
 from commands.context import Actor, zone
-from commands.nudges import Recipient, local_moment
+from commands.deals.cards import Card, card_of, days_between
+from commands.nudging import stuck
+from commands.nudging.nudges import Recipient, local_moment
+from commands.reports import forecast as forecasting
 from storage import nudging, outbox, queries, reports
 from storage.models import DigestSnapshot, Member, Role
 from storage.reports import Filters, Totals
@@ -205,7 +205,7 @@ def build(*, session: Session, team_id: str, recipient: DigestRecipient) -> Dige
         stuck=stuck_lines,
         stuck_count=stuck_count,
         forecast=forecasting.forecast(session=session, actor=actor, text="team 3"),
-        # The coaching issue's signals (commands.coaching), the strongest few.
+        # The coaching issue's signals (commands.analytics.coaching), the strongest few.
         coaching=tuple(coaching_signals(session=session, actor=actor, now=until)[:COACHING_MAX]),
     )
 

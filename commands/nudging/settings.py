@@ -4,7 +4,7 @@ and what the outbox could not deliver.
 - `/salesbot nudges [on|off]`, `/salesbot nudges hour 08:30`: anyone, for themselves.
 - `/salesbot digest [#channel|dm] [weekday] [hh:mm]`, `/salesbot digest off|on`: managers (and
   admins with a team), for their own weekly digest.
-- `/salesbot followup …`: admins (see `commands.followups`).
+- `/salesbot followup …`: admins (see `commands.nudging.followups`).
 - `/salesbot outbox [retry]`: admins: messages given up after their last attempt.
 """
 
@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from commands import followups
 from commands.context import Actor
 from commands.errors import Forbidden, InvalidInput, NotFound
+from commands.nudging import followups
 from commands.parsing import split_args
 from commands.permissions import check_admin
 from storage import outbox, queries

@@ -7,7 +7,7 @@ an admin without reports), with the figures behind each signal so a manager can 
 - closing: win rate over the last 180 days 15 points or more under the team's, on at least 10
   closed deals;
 - stuck: at least 5 open deals stuck in their stage and at least twice the team's median;
-  stuck as in the nudges and on the Home (`commands.stuck`: the admin's "stuck after" days,
+  stuck as in the nudges and on the Home (`commands.nudging.stuck`: the admin's "stuck after" days,
   else learned from history, else 14), days counted in the workspace's timezone.
 
 The weekly digest calls `coaching_signals`; `/pipeline stats team` shows the whole table.
@@ -23,8 +23,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from commands import stuck
 from commands.context import Actor, zone
+from commands.nudging import stuck
 from storage import analytics, queries
 from storage.models import Role
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from commands.cards import Card, StageInfo, card_of
 from commands.context import Actor
+from commands.deals.cards import Card, StageInfo, card_of
 from commands.errors import InvalidInput
-from commands.scope import Scope, resolve
+from commands.reports.scope import Scope, resolve
 from storage import queries, reports
 from storage.reports import Filters, Totals
 

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy.orm import Session
 
 from commands.context import Actor, zone
-from commands.pipeline import filters_of
-from commands.scope import Scope, resolve
+from commands.reports.board import filters_of
+from commands.reports.scope import Scope, resolve
 from storage import queries, reports
 from storage.reports import Totals
 

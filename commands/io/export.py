@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 from commands.context import Actor
 from commands.errors import InvalidInput
 from commands.i18n import t
-from commands.pipeline import filters_of
-from commands.scope import Scope, resolve
+from commands.reports.board import filters_of
+from commands.reports.scope import Scope, resolve
 from storage import analytics, queries
 from storage.models import Opportunity, Status
 from storage.reports import Filters

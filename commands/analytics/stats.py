@@ -24,12 +24,12 @@ from datetime import UTC, date, datetime, time
 
 from sqlalchemy.orm import Session
 
-from commands.coaching import Coaching, coached_reps, coaching, percent
+from commands.analytics.coaching import Coaching, coached_reps, coaching, percent
 from commands.context import Actor
 from commands.errors import InvalidInput
-from commands.forecast import add_months
-from commands.pipeline import filters_of
-from commands.scope import Scope, resolve
+from commands.reports.board import filters_of
+from commands.reports.forecast import add_months
+from commands.reports.scope import Scope, resolve
 from storage import analytics, queries, tallies
 from storage.models import SalesProcess, Status
 from storage.reports import Filters

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from commands import forecast as forecasting
-from commands import pipeline, stuck
-from commands.cards import Card, card_of
 from commands.context import Actor
-from commands.pipeline import filters_of
+from commands.deals.cards import Card, card_of
+from commands.nudging import stuck
+from commands.reports import board as pipeline
+from commands.reports import forecast as forecasting
+from commands.reports.board import filters_of
 from storage import queries, reports
 from storage.models import Role
 

@@ -1,7 +1,7 @@
 """Nudges: which deals need their rep's attention today, and who is due a message now.
 
 A deal needs attention when it is open, not snoozed, and
-- stuck: its days in the current stage reached the stage's threshold (`commands.stuck`);
+- stuck: its days in the current stage reached the stage's threshold (`commands.nudging.stuck`);
 - slipped: its expected close date has passed;
 - or its next step's date has passed.
 
@@ -23,10 +23,10 @@ from datetime import UTC, date, datetime, time
 
 from sqlalchemy.orm import Session
 
-from commands import stuck
-from commands.cards import Card, card_of, days_between
 from commands.context import Actor, zone
-from commands.stuck import Threshold, entered_before, stuck_before
+from commands.deals.cards import Card, card_of, days_between
+from commands.nudging import stuck
+from commands.nudging.stuck import Threshold, entered_before, stuck_before
 from storage import nudging, outbox, queries
 from storage.models import Opportunity, Role, Status
 from storage.nudging import Candidate, Mark

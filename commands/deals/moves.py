@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from commands import transitions
 from commands.context import Actor
+from commands.deals import transitions
+from commands.deals.show import find
 from commands.errors import InvalidInput
-from commands.opp_show import find
 from commands.parsing import split_args
 from storage import queries
 from storage.models import Opportunity, SalesProcess, Stage

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from commands.cards import Card, card_of
 from commands.context import Actor
+from commands.deals.cards import Card, card_of
 from commands.errors import Forbidden, InvalidInput
 from commands.parsing import parse_user_mention, split_args
 from storage import queries, reports

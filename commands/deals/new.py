@@ -7,8 +7,8 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from commands.cards import Card, card_of
 from commands.context import Actor
+from commands.deals.cards import Card, card_of
 from commands.errors import DomainError, FormInvalid, InvalidInput, NotFound
 from commands.parsing import Amount, clean_text, parse_amount, parse_close_date, parse_quick_create
 from storage import queries

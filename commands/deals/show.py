@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from commands.cards import Card, card_of
 from commands.context import Actor
+from commands.deals.cards import Card, card_of
 from commands.errors import InvalidInput, NotFound
 from commands.parsing import parse_opp_ref, split_args
 from storage import queries

@@ -48,7 +48,7 @@ class Scope:
     origin: str | None = None
     product: str | None = None
     months: int | None = None
-    period: str | None = None  # as typed; `commands.stats` reads it
+    period: str | None = None  # as typed; `commands.analytics.stats` reads it
 
 
 def resolve(

@@ -30,9 +30,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from commands.context import zone
+from commands.deals.new import MAX_ACCOUNT, MAX_FREE, MAX_NEXT_STEP, MAX_TITLE
 from commands.errors import DomainError, InvalidInput
 from commands.i18n import t
-from commands.opp_new import MAX_ACCOUNT, MAX_FREE, MAX_NEXT_STEP, MAX_TITLE
 from commands.parsing import clean_text, minor_units, parse_amount, parse_close_date
 from commands.workspace import ensure_member
 from storage import queries, stays, tallies

@@ -12,12 +12,12 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from commands import transitions
 from commands.context import Actor
+from commands.deals import transitions
+from commands.deals.moves import find_stage
+from commands.deals.new import MAX_FREE, MAX_NEXT_STEP, MAX_TITLE, check_currency
+from commands.deals.show import find
 from commands.errors import Forbidden, InvalidInput, NotFound
-from commands.opp_moves import find_stage
-from commands.opp_new import MAX_FREE, MAX_NEXT_STEP, MAX_TITLE, check_currency
-from commands.opp_show import find
 from commands.parsing import (
     clean_text,
     parse_amount,
