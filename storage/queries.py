@@ -5,7 +5,6 @@ Functions are keyword-only and take the session; the caller owns the transaction
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
@@ -27,13 +26,12 @@ from storage.models import (
     Status,
     Workspace,
 )
+from storage.text import fold
 
 
 def name_key(name: str) -> str:
     """Case- and accent-insensitive key: "Société Générale" and "societe generale" match."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.split())
+    return fold(name)
 
 
 # --- workspaces and members -------------------------------------------------------------

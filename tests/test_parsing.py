@@ -782,5 +782,8 @@ def test_quick_create_never_raises(text: str) -> None:
         assert created.amount.minor > 0
 
 
-def test_warm_up_runs() -> None:
+def test_warm_up_loads_both_languages_of_relative_dates() -> None:
+    # What warm_up loads is what reads the phrases the grammar leaves to dateparser.
     warm_up()
+    assert parse_close_date("dans 3 semaines", today=TODAY) == date(2026, 12, 18)
+    assert parse_close_date("in 3 weeks", today=TODAY) == date(2026, 12, 18)
