@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from commands import processes
 from commands.admin import roles
 from commands.admin import router as salesbot
 from commands.admin.router import SettingsInput, route, run
@@ -15,8 +16,7 @@ from commands.context import Actor
 from commands.deals import listing as opp_list
 from commands.deals import new as opp_new
 from commands.errors import DomainError, Forbidden, FormInvalid, InvalidInput, NotFound
-from commands.processes import admin as processes
-from commands.processes.admin import NeedsDestination, ProcessChanged
+from commands.processes import NeedsDestination, ProcessChanged
 from storage import queries
 from storage.models import (
     ChangeKind,

@@ -15,7 +15,7 @@ from bot.views import admin
 from commands.admin.roles import AnnounceChannel, LostReasons, RoleChanged, TeamChanged, TeamListing
 from commands.admin.router import SettingsApplied, SettingsInput
 from commands.errors import NotFound
-from commands.processes.admin import (
+from commands.processes import (
     NeedsDestination,
     Overview,
     ProcessChanged,

@@ -15,10 +15,10 @@ from bot.ids import Admin, Command
 from bot.listeners.errors import error_text
 from bot.services import Services
 from bot.views import admin
+from commands import processes
 from commands.admin import router as salesbot
 from commands.context import Actor
 from commands.errors import FormInvalid, NotFound
-from commands.processes import admin as processes
 
 log = logging.getLogger(__name__)
 

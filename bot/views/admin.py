@@ -29,7 +29,7 @@ from commands.admin.targets import TargetSet
 from commands.i18n import t
 from commands.nudging.followups import FollowUpRules
 from commands.nudging.settings import DigestSettings, NudgeSettings, OutboxReport
-from commands.processes.admin import NeedsDestination, Overview, ProcessChanged, ProcessView
+from commands.processes import NeedsDestination, Overview, ProcessChanged, ProcessView
 from storage.models import Role
 
 OPTION_TEXT_MAX = 75

@@ -18,7 +18,7 @@ from commands.context import Actor
 from commands.errors import InvalidInput, NotFound
 from commands.parsing import clean_text, parse_user_mention, split_args
 from commands.permissions import check_admin
-from commands.processes.admin import OFF_WORDS
+from commands.processes import OFF_WORDS
 from commands.workspace import ensure_member
 from storage import queries
 from storage.models import Role

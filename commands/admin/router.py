@@ -1,7 +1,7 @@
 """`/salesbot`: which admin subcommand was typed, in French or English, and the settings modal.
 
 `route` reads the first word, `run` the verb after it and calls one handler of
-`commands.processes.admin` or `commands.admin.roles`. The settings modal's submission goes
+`commands.processes` or `commands.admin.roles`. The settings modal's submission goes
 through the same handlers; each refusal is reported next to its field and the whole
 submission is rolled back.
 """
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from commands import processes
 from commands.admin import roles, targets
 from commands.admin.roles import AnnounceChannel, LostReasons, RoleChanged, TeamChanged, TeamListing
 from commands.admin.targets import TargetSet
@@ -21,8 +22,7 @@ from commands.errors import DomainError, FormInvalid, InvalidInput
 from commands.nudging import settings as nudge_settings
 from commands.parsing import clean_text
 from commands.permissions import check_admin
-from commands.processes import admin as processes
-from commands.processes.admin import NeedsDestination, Overview, ProcessChanged
+from commands.processes import NeedsDestination, Overview, ProcessChanged
 from storage import queries
 from storage.queries import name_key
 
