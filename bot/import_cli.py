@@ -22,7 +22,7 @@ from bot.services import utc_now
 from bot.settings import Settings
 from commands.errors import DomainError
 from commands.i18n import t
-from commands.io import importer
+from commands.io import headers, importer, spreadsheet
 from commands.workspace import ensure_workspace
 from storage import queries
 from storage.db import Database
@@ -78,16 +78,16 @@ def _run(
         workspace = queries.get_workspace(session=session, team_id=args.team)
         lang = args.lang or (workspace.language if workspace else settings.default_language)
     try:
-        table = importer.read_table(args.file)
-    except importer.Unreadable as error:
+        table = spreadsheet.read_table(args.file)
+    except spreadsheet.Unreadable as error:
         print(t(lang, "import.unreadable", path=args.file, reason=error), file=out)
         return 2
     except DomainError as error:
         print(t(lang, error.key, **error.params), file=out)
         return 2
-    columns = importer.match_headers(table.headers, lang)
+    columns = headers.match_headers(table.headers, lang)
     emails: dict[str, str | None] | None = None
-    wanted = importer.owner_emails(table, columns)
+    wanted = headers.owner_emails(table, columns)
     if client is None and settings.bot_token:
         client = WebClient(token=settings.bot_token, base_url=settings.slack_api_url)
         client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=5))
@@ -134,7 +134,7 @@ def _run(
 def _print(report: importer.Report, lang: str, out: TextIO) -> None:
     columns = report.columns
     if columns.matched:
-        matched = ", ".join(f"{h} → {importer.label(f, lang)}" for f, h in columns.matched.items())
+        matched = ", ".join(f"{h} → {headers.label(f, lang)}" for f, h in columns.matched.items())
         print(t(lang, "import.columns", columns=matched), file=out)
     if columns.ignored:
         print(t(lang, "import.ignored", columns=", ".join(columns.ignored)), file=out)

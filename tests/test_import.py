@@ -19,7 +19,7 @@ from bot.devtools.localslack import LocalSlack
 from commands.analytics import stats
 from commands.deals import new as opp_new
 from commands.i18n import t
-from commands.io import importer
+from commands.io import headers, importer, spreadsheet
 from storage import queries
 from storage.db import Database
 from storage.models import ChangeKind, Member, Opportunity, Role, StageChange, Status
@@ -48,16 +48,16 @@ BAD = (
 )
 
 
-def _table(text: str, name: str = "deals.csv", tmp: Path | None = None) -> importer.Table:
+def _table(text: str, name: str = "deals.csv", tmp: Path | None = None) -> spreadsheet.Table:
     assert tmp is not None
     path = tmp / name
     path.write_text(text, encoding="utf-8")
-    return importer.read_table(path)
+    return spreadsheet.read_table(path)
 
 
 def _import(
     session: Session,
-    table: importer.Table,
+    table: spreadsheet.Table,
     *,
     dry_run: bool = False,
     emails: dict[str, str | None] | None = None,
@@ -175,8 +175,8 @@ def test_owners_by_email_once_looked_up(session: Session, tmp_path: Path) -> Non
     setup_team(session)
     text = "Account,Title,Amount,Close date,Owner\nA,X,100,2027-01-31,Marie@Example.com\n"
     table = _table(text, tmp=tmp_path)
-    columns = importer.match_headers(table.headers, "en")
-    assert importer.owner_emails(table, columns) == {"marie@example.com"}
+    columns = headers.match_headers(table.headers, "en")
+    assert headers.owner_emails(table, columns) == {"marie@example.com"}
     unknown = _import(session, table, emails={"marie@example.com": None}, lang="en")
     assert [e.error.key for e in unknown.errors] == ["import.owner_email_unknown"]
     found = _import(session, table, emails={"marie@example.com": "U0MARIE"}, lang="en")
@@ -203,7 +203,7 @@ def test_english_xlsx_with_real_dates_numbers_and_booleans(
     path = tmp_path / "deals.xlsx"
     book.save(path)
     add_user(session, "U0EMMA")
-    report = _import(session, importer.read_table(path), lang="en")
+    report = _import(session, spreadsheet.read_table(path), lang="en")
     assert not report.errors, [(e.line, e.error) for e in report.errors]
     deals = sorted(
         session.scalars(select(Opportunity).where(Opportunity.team_id == TEAM)),
@@ -230,7 +230,7 @@ def test_numeric_amount_cells_get_the_same_refusals_as_typed_amounts(
     path = tmp_path / "deals.xlsx"
     book.save(path)
     add_user(session, "U0EMMA")
-    report = _import(session, importer.read_table(path), lang="en")
+    report = _import(session, spreadsheet.read_table(path), lang="en")
     keys = [(e.line, e.error.key) for e in report.errors]
     assert keys == [(2, "parse.amount_too_large"), (3, "parse.amount_not_positive")]
     assert _count(session) == 0
@@ -249,7 +249,7 @@ def test_a_csv_export_imports_back(session: Session, tmp_path: Path) -> None:
     report = importer.import_table(
         session=session,
         team_id="T0OTHER",
-        table=importer.read_table(files.csv),
+        table=spreadsheet.read_table(files.csv),
         emails=None,
         lang="fr",
         now=NOW,
@@ -361,9 +361,9 @@ def test_cli_looks_owner_emails_up_in_slack(
 
 
 def test_header_folding() -> None:
-    assert importer.fold_header("Date de signature (prévue)") == "date de signature"
-    assert importer.fold_header("  CLOSE_DATE ") == "close date"
-    assert importer.fold_header("Créé le") == "cree le"
+    assert headers.fold_header("Date de signature (prévue)") == "date de signature"
+    assert headers.fold_header("  CLOSE_DATE ") == "close date"
+    assert headers.fold_header("Créé le") == "cree le"
 
 
 def test_cli_recounts_the_stats_running_totals(

@@ -20,7 +20,7 @@ from commands.analytics import stats
 from commands.context import Actor
 from commands.deals import edit as opp_edit
 from commands.deals import transitions
-from commands.io import importer
+from commands.io import importer, spreadsheet
 from storage import queries
 from storage.db import Database, alembic_config
 from storage.models import ChangeKind, Opportunity, Role, StageChange, Status, UTCDateTime
@@ -117,7 +117,7 @@ def _life_of_deals(session: Session, tmp_path: Path) -> None:
     report = importer.import_table(
         session=session,
         team_id=TEAM,
-        table=importer.read_table(path),
+        table=spreadsheet.read_table(path),
         emails=None,
         lang="fr",
         now=NOW,

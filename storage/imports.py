@@ -1,0 +1,91 @@
+"""Bulk reads and writes for the spreadsheet import: a few statements per thousands of rows.
+
+Rows go in as Core inserts, not ORM objects: 100,000 deals would flush one by one and fill the
+session. The same flush is what keeps the running totals (`tallies`), so the caller counts these
+rows itself. Functions are keyword-only and take the session; the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from storage.models import Account, Base, Member, Opportunity, StageChange
+
+BATCH = 5_000
+"""Rows per insert statement: bounds the memory a statement takes, not the number of queries."""
+_IN_LIST = 500  # keys per `IN (…)`: well under every database's bound-parameter limit
+
+
+def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def account_ids(*, session: Session, team_id: str, name_keys: Sequence[str]) -> dict[str, int]:
+    """The ids of the workspace's accounts by name key, for the keys that have one."""
+    found: dict[str, int] = {}
+    for chunk in chunks(name_keys, _IN_LIST):
+        rows = session.execute(
+            select(Account.name_key, Account.id).where(
+                Account.team_id == team_id, Account.name_key.in_(chunk)
+            )
+        )
+        found.update((str(key), int(id_)) for key, id_ in rows)
+    return found
+
+
+def add_accounts(
+    *, session: Session, team_id: str, names: Mapping[str, str], now: datetime
+) -> None:
+    """Create accounts: `names` maps each new name key to the name as first written."""
+    table = Base.metadata.tables[Account.__tablename__]
+    keys = list(names)
+    for chunk in chunks(keys, BATCH):
+        session.execute(
+            insert(table),
+            [{"team_id": team_id, "name": names[k], "name_key": k, "created_at": now}
+             for k in chunk],
+        )  # fmt: skip
+
+
+def known_members(*, session: Session, team_id: str, user_ids: Sequence[str]) -> set[str]:
+    """Those of `user_ids` the workspace already has as members."""
+    known: set[str] = set()
+    for chunk in chunks(user_ids, _IN_LIST):
+        known.update(
+            session.scalars(
+                select(Member.user_id).where(Member.team_id == team_id, Member.user_id.in_(chunk))
+            )
+        )
+    return known
+
+
+def add_opportunities(
+    *, session: Session, team_id: str, rows: Sequence[Mapping[str, Any]]
+) -> dict[int, int]:
+    """Insert deals (rows of the opportunities table, with their `number`s reserved beforehand,
+    one statement) and return their ids by number."""
+    if not rows:
+        return {}
+    session.execute(insert(Base.metadata.tables[Opportunity.__tablename__]), rows)
+    numbers = [int(row["number"]) for row in rows]
+    return {
+        int(number): int(id_)
+        for number, id_ in session.execute(
+            select(Opportunity.number, Opportunity.id).where(
+                Opportunity.team_id == team_id,
+                Opportunity.number >= min(numbers),
+                Opportunity.number <= max(numbers),
+            )
+        )
+    }
+
+
+def add_stage_changes(*, session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert history rows (rows of the stage_changes table), one statement."""
+    session.execute(insert(Base.metadata.tables[StageChange.__tablename__]), rows)
