@@ -36,10 +36,6 @@ class Forbidden(DomainError):
     """The user may not do this."""
 
 
-class Conflict(DomainError):
-    """Someone else changed the same thing first (optimistic locking)."""
-
-
 class FormInvalid(DomainError):
     """Several fields of a form were refused: each is answered next to its field."""
 

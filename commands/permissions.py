@@ -11,6 +11,8 @@ from storage.models import Opportunity, Role
 
 
 def may_act_for(*, session: Session, actor: Actor, owner_id: str) -> bool:
+    """Whether the actor may act on, or see, what belongs to `owner_id`: themselves, a manager
+    their reps, an admin anyone. The one rule for deals, lists, reports and targets."""
     if actor.user_id == owner_id or actor.role == Role.ADMIN:
         return True
     if actor.role == Role.MANAGER:

@@ -26,7 +26,6 @@ class AccountView:
     lost_count: int
     won_minor: int
     currency: str
-    suggestions: tuple[str, ...] = ()
 
 
 def handle(*, session: Session, actor: Actor, text: str) -> AccountView:

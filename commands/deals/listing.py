@@ -10,8 +10,8 @@ from commands.context import Actor
 from commands.deals.cards import Card, card_of
 from commands.errors import Forbidden, InvalidInput
 from commands.parsing import parse_user_mention, split_args
+from commands.permissions import may_act_for
 from storage import queries, reports
-from storage.models import Role
 
 # What one message can carry (Slack's 50-block cap, two blocks a deal plus framing).
 LIST_LIMIT = 20
@@ -28,17 +28,6 @@ class OpportunityList:
     currency: str
 
 
-def may_see_pipeline_of(*, session: Session, actor: Actor, owner_id: str) -> bool:
-    """A rep sees their own deals' list; a manager their team's; an admin everyone's."""
-    if owner_id == actor.user_id or actor.role == Role.ADMIN:
-        return True
-    if actor.role == Role.MANAGER:
-        return owner_id in queries.team_of(
-            session=session, team_id=actor.team_id, manager_id=actor.user_id
-        )
-    return False
-
-
 def handle(*, session: Session, actor: Actor, text: str) -> OpportunityList:
     args = split_args(text)
     owner_id = actor.user_id
@@ -47,7 +36,8 @@ def handle(*, session: Session, actor: Actor, text: str) -> OpportunityList:
         if mentioned is None:
             raise InvalidInput("opp.list_usage")
         owner_id = mentioned
-    if not may_see_pipeline_of(session=session, actor=actor, owner_id=owner_id):
+    # A rep sees their own list; a manager their team's; an admin everyone's.
+    if not may_act_for(session=session, actor=actor, owner_id=owner_id):
         raise Forbidden("opp.list_forbidden", user=owner_id)
     workspace = queries.get_workspace(session=session, team_id=actor.team_id)
     assert workspace is not None  # the middleware creates it on first contact
