@@ -21,6 +21,7 @@ from commands.parsing import (
     parse_amount,
     parse_close_date,
     parse_opp_ref,
+    parse_percent,
     parse_quick_create,
     parse_user_mention,
     split_args,
@@ -445,6 +446,47 @@ def test_parse_user_mention(token: str, user_id: str | None) -> None:
 )
 def test_parse_opp_ref(token: str, number: int | None) -> None:
     assert parse_opp_ref(token) == number
+
+
+# --- Percentages -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "percent"),
+    [
+        ("30", 30),
+        ("30%", 30),
+        (" 30 % ", 30),
+        ("0", 0),
+        ("100", 100),
+        ("033", 33),
+        ("33.5", 34),  # spreadsheets write decimals: rounded half up
+        ("33,4 %", 33),
+        ("100.4", None),  # over 100 before rounding
+        ("150", None),
+        ("-5", None),
+        ("-0", None),
+        ("%30", None),
+        ("30%%", None),
+        ("trente", None),
+        ("", None),
+        ("1e2", None),
+        ("٣٠", None),  # Arabic-Indic digits are not read
+    ],
+)
+def test_parse_percent(text: str, percent: int | None) -> None:
+    assert parse_percent(text) == percent
+
+
+@given(st.integers(min_value=0, max_value=100), st.sampled_from(["", "%", " %"]))
+def test_every_whole_percentage_reads_back(percent: int, sign: str) -> None:
+    assert parse_percent(f"{percent}{sign}") == percent
+
+
+@given(st.text(max_size=20))
+def test_parse_percent_is_between_0_and_100_or_none(text: str) -> None:
+    percent = parse_percent(text)
+    assert percent is None or 0 <= percent <= 100
 
 
 # --- Quick create ----------------------------------------------------------------------------
