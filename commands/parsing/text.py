@@ -15,10 +15,10 @@ from storage.text import fold
 _ECHO_LEN = 60  # refusals quote the text back; keep the quote short enough for a Slack message
 
 
-def echo(text: str) -> str:
-    """The user's text as quoted back in a refusal: one line, bounded length."""
+def echo(text: str, *, limit: int = _ECHO_LEN) -> str:
+    """The user's text as quoted back in a refusal: one line, at most `limit` characters."""
     line = " ".join(text.split())
-    return line if len(line) <= _ECHO_LEN else line[: _ECHO_LEN - 1] + "…"
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def fold_phrase(text: str) -> str:

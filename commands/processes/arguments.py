@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from commands.context import Actor
 from commands.errors import InvalidInput, NotFound
 from commands.parsing import clean_text, parse_percent, split_args
+from commands.parsing.text import echo
 from storage import queries
 from storage.models import SalesProcess, Stage
 from storage.queries import name_key
@@ -34,11 +35,6 @@ NUMBER = re.compile(r"#?([0-9]{1,6})")
 _SPACED_PERCENT = re.compile(r"([0-9])\s+%")
 
 
-def echo(text: str) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= _ECHO else line[: _ECHO - 1] + "…"
-
-
 def valid_name(raw: str, *, field: str) -> str:
     name = clean_text(raw, single_line=True)
     if not name:
@@ -57,10 +53,10 @@ def valid_stage_name(raw: str, *, field: str) -> str:
 
 
 def parse_probability(text: str, *, field: str = "probability") -> int:
-    """A stage's probability: `30`, `30%`, `30 %`."""
+    """A stage's probability: `30`, `30%`, `30 %` (read by `parse_percent`)."""
     percent = parse_percent(text)
     if percent is None:
-        raise InvalidInput("admin.probability_invalid", field=field, value=echo(text))
+        raise InvalidInput("admin.probability_invalid", field=field, value=echo(text, limit=_ECHO))
     return percent
 
 
@@ -75,7 +71,9 @@ def parse_stuck_after(text: str, *, field: str = "days") -> int | None:
         return None
     match = _DAYS.fullmatch(text)
     if match is None or not 1 <= int(match.group(1)) <= MAX_STUCK_DAYS:
-        raise InvalidInput("admin.days_invalid", field=field, value=echo(text), max=MAX_STUCK_DAYS)
+        raise InvalidInput(
+            "admin.days_invalid", field=field, value=echo(text, limit=_ECHO), max=MAX_STUCK_DAYS
+        )
     return int(match.group(1))
 
 
@@ -83,7 +81,9 @@ def parse_position(text: str, last: int, *, field: str = "position") -> int:
     """A 1-based position between 1 and `last`, returned 0-based."""
     match = NUMBER.fullmatch(text.strip())
     if match is None or not 1 <= int(match.group(1)) <= last:
-        raise InvalidInput("admin.position_invalid", field=field, value=echo(text), max=last)
+        raise InvalidInput(
+            "admin.position_invalid", field=field, value=echo(text, limit=_ECHO), max=last
+        )
     return int(match.group(1)) - 1
 
 
@@ -99,7 +99,7 @@ def parse_stages(text: str, *, field: str = "stages") -> list[tuple[str, int]]:
     for part in parts:
         name, colon, percent = part.rpartition(":")
         if not colon:
-            raise InvalidInput("admin.stage_syntax", field=field, part=echo(part))
+            raise InvalidInput("admin.stage_syntax", field=field, part=echo(part, limit=_ECHO))
         name = valid_stage_name(name, field=field)
         if name_key(name) in seen:
             raise InvalidInput("admin.stage_duplicate", field=field, name=name)
@@ -129,7 +129,7 @@ def take_process(
         if process is not None:
             return process, args[end:]
     known = ", ".join(p.name for p in processes if p.archived_at is None)
-    raise NotFound("admin.process_unknown", name=echo(args[0]), known=known)
+    raise NotFound("admin.process_unknown", name=echo(args[0], limit=_ECHO), known=known)
 
 
 def whole_name(text: str) -> list[str]:
@@ -154,7 +154,10 @@ def take_stage(
     if number is not None and 1 <= int(number.group(1)) <= len(live):
         return live[int(number.group(1)) - 1], args[1:]
     raise NotFound(
-        "admin.stage_unknown", stage=echo(args[0]), process=process.name, stages=_numbered(live)
+        "admin.stage_unknown",
+        stage=echo(args[0], limit=_ECHO),
+        process=process.name,
+        stages=_numbered(live),
     )
 
 
