@@ -10,14 +10,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from storage.models import Opportunity, Stage, Status, Target
-
-SelectT = TypeVar("SelectT", bound=Select[Any])
 
 
 @dataclass(frozen=True)
@@ -306,3 +304,44 @@ def targets(
         )
     )
     return {month.strftime("%Y-%m"): int(amount) for month, amount in rows}
+
+
+def set_target(
+    *,
+    session: Session,
+    team_id: str,
+    scope: str,
+    subject: str,
+    month: date,
+    amount_minor: int | None,
+    by: str,
+    at: datetime,
+) -> None:
+    """Set one monthly target (rep, manager's team or all), or remove it (`amount_minor` None)."""
+    existing = session.scalars(
+        select(Target).where(
+            Target.team_id == team_id,
+            Target.scope == scope,
+            Target.subject == subject,
+            Target.month == month,
+        )
+    ).one_or_none()
+    if amount_minor is None:
+        if existing is not None:
+            session.delete(existing)
+        return
+    if existing is None:
+        session.add(
+            Target(
+                team_id=team_id,
+                scope=scope,
+                subject=subject,
+                month=month,
+                amount_minor=amount_minor,
+                set_by=by,
+                set_at=at,
+            )
+        )
+    else:
+        existing.amount_minor, existing.set_by, existing.set_at = amount_minor, by, at
+    session.flush()
