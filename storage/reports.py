@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
+from storage.dialect import utc_month
 from storage.models import Opportunity, Stage, Status, Target
 
 
@@ -178,16 +179,9 @@ def top_deals(
     return found
 
 
-def _month(dialect: str, column: Any) -> ColumnElement[str]:
-    """'YYYY-MM' of a date or timestamp column, on SQLite (text) and PostgreSQL."""
-    if dialect == "sqlite":
-        return func.substr(column, 1, 7)
-    return func.to_char(column, "YYYY-MM")
-
-
 @cache
 def _forecast(dialect: str, shape: _Shape) -> Select[str, int, int, int]:
-    month = _month(dialect, Opportunity.close_date)
+    month = utc_month(dialect, Opportunity.close_date)
     return (
         select(month, func.count(), func.sum(Opportunity.amount_minor), func.sum(weighted()))
         .join(Stage, Stage.id == Opportunity.stage_id)
@@ -217,7 +211,7 @@ def forecast(*, session: Session, filters: Filters, start: date, end: date) -> d
 
 @cache
 def _won(dialect: str, shape: _Shape) -> Select[str, int, int, int]:
-    month = _month(dialect, Opportunity.closed_at)
+    month = utc_month(dialect, Opportunity.closed_at)
     return (
         select(
             month,
