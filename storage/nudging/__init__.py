@@ -37,12 +37,7 @@ from storage.nudging.scan import (
     stuck_candidates,
     stuck_query,
 )
-from storage.nudging.thresholds import (
-    MemberSettings,
-    finished_stays,
-    member_settings,
-    team_stages,
-)
+from storage.nudging.thresholds import MemberSettings, finished_stays, member_settings, team_stages
 
 __all__ = [
     "Candidate",

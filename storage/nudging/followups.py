@@ -8,13 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from storage.models import (
-    ChangeKind,
-    FollowUp,
-    FollowUpRule,
-    Opportunity,
-    StageChange,
-)
+from storage.models import ChangeKind, FollowUp, FollowUpRule, Opportunity, StageChange
 
 
 def followup_rules(*, session: Session, team_id: str) -> list[FollowUpRule]:

@@ -18,12 +18,7 @@ from sqlalchemy import and_, case, delete, false, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from storage.db import conflict_insert
-from storage.models import (
-    NudgeMark,
-    Opportunity,
-    Status,
-    open_only,
-)
+from storage.models import NudgeMark, Opportunity, Status, open_only
 
 # A `select()` of opportunity columns; SQLAlchemy 2.0 and 2.1 type Select's parameters
 # differently, so it is left open here.

@@ -11,12 +11,7 @@ from sqlalchemy.orm import Session
 
 from storage.analytics import IMPORTED
 from storage.dialect import days_between
-from storage.models import (
-    ChangeKind,
-    Member,
-    Stage,
-    StageChange,
-)
+from storage.models import ChangeKind, Member, Stage, StageChange
 
 
 def finished_stays(
