@@ -136,14 +136,11 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _recount(settings: Settings, team: str | None) -> int:
-    from sqlalchemy import select
-
-    from storage import tallies
-    from storage.models import Workspace
+    from storage import queries, tallies
 
     db = Database(settings.database_url)
     with db.transaction() as session:
-        known = list(session.scalars(select(Workspace.team_id).order_by(Workspace.team_id)))
+        known = queries.team_ids(session=session)
         if team is not None and team not in known:
             print(f"salesbot: no workspace {team!r} in this database", file=sys.stderr)
             return 1

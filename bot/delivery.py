@@ -31,11 +31,9 @@ from typing import Any, cast
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import func, select
 
 from storage import outbox
 from storage.db import Database
-from storage.models import OutboxMessage, OutboxStatus
 from storage.outbox import Claimed
 
 log = logging.getLogger(__name__)
@@ -173,13 +171,8 @@ class Deliverer:
 
     def _next_due(self, kinds: Sequence[str] | None) -> float | None:
         """Seconds until the next pending (or leased) row is due; None when none is left."""
-        query = select(func.min(OutboxMessage.due_at)).where(
-            OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING))
-        )
-        if kinds is not None:
-            query = query.where(OutboxMessage.kind.in_(kinds))
         with self.db.reading() as session:
-            due = session.scalar(query)
+            due = outbox.next_due(session=session, kinds=kinds)
         if due is None:
             return None
         if due.tzinfo is None:  # min() comes back naive on SQLite

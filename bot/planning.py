@@ -18,16 +18,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.views import nudges as views
 from commands.i18n import t
 from commands.nudging import digest as digests
 from commands.nudging import followups, nudges
-from storage import outbox
+from storage import outbox, queries
 from storage.db import Database
-from storage.models import OutboxStatus, Workspace
+from storage.models import OutboxStatus
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +72,7 @@ class Planner:
 
     def team_ids(self) -> list[str]:
         with self.db.reading() as session:
-            return list(session.scalars(select(Workspace.team_id).order_by(Workspace.team_id)))
+            return queries.team_ids(session=session)
 
     def _each_team(
         self, report: PlanReport, plan: Callable[[str], None], team_ids: Sequence[str] | None

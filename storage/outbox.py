@@ -163,6 +163,17 @@ def claim(
     return claimed
 
 
+def next_due(*, session: Session, kinds: Sequence[str] | None = None) -> datetime | None:
+    """When the next pending (or leased) row is due; None when none is left. (Naive on
+    SQLite: min() bypasses the column's type.)"""
+    query = select(func.min(OutboxMessage.due_at)).where(
+        OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING))
+    )
+    if kinds is not None:
+        query = query.where(OutboxMessage.kind.in_(kinds))
+    return session.scalar(query)
+
+
 def _mine(message_id: int, worker: str) -> Any:
     return (
         update(OutboxMessage)

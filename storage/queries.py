@@ -5,9 +5,8 @@ Functions are keyword-only and take the session; the caller owns the transaction
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -39,6 +38,11 @@ def name_key(name: str) -> str:
 
 def get_workspace(*, session: Session, team_id: str) -> Workspace | None:
     return session.get(Workspace, team_id)
+
+
+def team_ids(*, session: Session) -> list[str]:
+    """Every workspace in the database, for the jobs that go through them all."""
+    return list(session.scalars(select(Workspace.team_id).order_by(Workspace.team_id)))
 
 
 def add_workspace(
@@ -311,21 +315,6 @@ def open_opportunities(
     return list(session.scalars(query))
 
 
-def count_open_opportunities(*, session: Session, team_id: str, owner_id: str) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(Opportunity)
-            .where(
-                Opportunity.team_id == team_id,
-                Opportunity.owner_id == owner_id,
-                Opportunity.status == Status.OPEN,
-            )
-        )
-        or 0
-    )
-
-
 def account_opportunities(
     *, session: Session, team_id: str, account_id: int, limit: int = 200
 ) -> list[Opportunity]:
@@ -445,7 +434,7 @@ def members_with_role(*, session: Session, team_id: str, role: Role) -> list[str
     )
 
 
-# --- bulk: export and import ------------------------------------------------------------
+# --- bulk: import -----------------------------------------------------------------------
 
 
 def reserve_opportunity_numbers(*, session: Session, team_id: str, count: int) -> int:
@@ -457,51 +446,3 @@ def reserve_opportunity_numbers(*, session: Session, team_id: str, count: int) -
         .returning(Workspace.opportunity_seq)
     ).scalar_one()
     return int(last) - count + 1
-
-
-def all_member_names(*, session: Session, team_id: str) -> dict[str, str]:
-    rows = session.execute(select(Member.user_id, Member.name).where(Member.team_id == team_id))
-    return {user_id: name for user_id, name in rows}
-
-
-def export_rows(*, session: Session, conditions: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
-    """Every field of the deals matching `conditions`, by number, streamed in batches."""
-    query = (
-        select(
-            Opportunity.number,
-            Account.name,
-            Opportunity.title,
-            Opportunity.amount_minor,
-            Opportunity.currency,
-            Opportunity.status,
-            SalesProcess.name,
-            Stage.name,
-            Stage.probability,
-            Opportunity.probability_override,
-            Opportunity.close_date,
-            Opportunity.owner_id,
-            Opportunity.origin,
-            Opportunity.product,
-            Opportunity.need_expressed,
-            Opportunity.can_answer,
-            Opportunity.blockers_lifted,
-            Opportunity.meeting_planned,
-            Opportunity.next_step,
-            Opportunity.next_step_date,
-            Opportunity.lost_reason,
-            Opportunity.snoozed_until,
-            Opportunity.created_by,
-            Opportunity.created_at,
-            Opportunity.updated_at,
-            Opportunity.closed_at,
-            Opportunity.stage_entered_at,
-        )
-        .join(Account, Account.id == Opportunity.account_id)
-        .join(Stage, Stage.id == Opportunity.stage_id)
-        .join(SalesProcess, SalesProcess.id == Opportunity.process_id)
-        .where(*conditions)
-        .order_by(Opportunity.number)
-        .execution_options(yield_per=2_000)
-    )
-    for row in session.execute(query):
-        yield tuple(row)

@@ -10,14 +10,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
+from storage.dialect import utc_month
 from storage.models import Opportunity, Stage, Status, Target
-
-SelectT = TypeVar("SelectT", bound=Select[Any])
 
 
 @dataclass(frozen=True)
@@ -180,16 +179,9 @@ def top_deals(
     return found
 
 
-def _month(dialect: str, column: Any) -> ColumnElement[str]:
-    """'YYYY-MM' of a date or timestamp column, on SQLite (text) and PostgreSQL."""
-    if dialect == "sqlite":
-        return func.substr(column, 1, 7)
-    return func.to_char(column, "YYYY-MM")
-
-
 @cache
 def _forecast(dialect: str, shape: _Shape) -> Select[str, int, int, int]:
-    month = _month(dialect, Opportunity.close_date)
+    month = utc_month(dialect, Opportunity.close_date)
     return (
         select(month, func.count(), func.sum(Opportunity.amount_minor), func.sum(weighted()))
         .join(Stage, Stage.id == Opportunity.stage_id)
@@ -219,7 +211,7 @@ def forecast(*, session: Session, filters: Filters, start: date, end: date) -> d
 
 @cache
 def _won(dialect: str, shape: _Shape) -> Select[str, int, int, int]:
-    month = _month(dialect, Opportunity.closed_at)
+    month = utc_month(dialect, Opportunity.closed_at)
     return (
         select(
             month,
@@ -306,3 +298,44 @@ def targets(
         )
     )
     return {month.strftime("%Y-%m"): int(amount) for month, amount in rows}
+
+
+def set_target(
+    *,
+    session: Session,
+    team_id: str,
+    scope: str,
+    subject: str,
+    month: date,
+    amount_minor: int | None,
+    by: str,
+    at: datetime,
+) -> None:
+    """Set one monthly target (rep, manager's team or all), or remove it (`amount_minor` None)."""
+    existing = session.scalars(
+        select(Target).where(
+            Target.team_id == team_id,
+            Target.scope == scope,
+            Target.subject == subject,
+            Target.month == month,
+        )
+    ).one_or_none()
+    if amount_minor is None:
+        if existing is not None:
+            session.delete(existing)
+        return
+    if existing is None:
+        session.add(
+            Target(
+                team_id=team_id,
+                scope=scope,
+                subject=subject,
+                month=month,
+                amount_minor=amount_minor,
+                set_by=by,
+                set_at=at,
+            )
+        )
+    else:
+        existing.amount_minor, existing.set_by, existing.set_at = amount_minor, by, at
+    session.flush()

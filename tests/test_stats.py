@@ -395,5 +395,5 @@ def test_the_history_reads_the_same_for_a_few_owners_and_for_everyone(
     assert everyone == few == answer(scopes[1], copied)  # read deal by deal, or copied first
     assert everyone[0] and everyone[3]
     # More owners than PostgreSQL reads deal by deal: the team's ranges, joined with the deals.
-    monkeypatch.setattr(analytics, "FEW_OWNERS", 0)
+    monkeypatch.setattr(analytics.scope, "FEW_OWNERS", 0)
     assert answer(scopes[1]) == few

@@ -7,13 +7,14 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import select
+from alembic.script import ScriptDirectory
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from storage import queries
-from storage.db import Database
-from storage.models import Base, Opportunity, Stage, Status
+from storage.db import Database, alembic_config
+from storage.models import Base, Opportunity, Stage, Status, Workspace
 from tests.conftest import NOW, TEAM, add_user, setup_team
 
 
@@ -57,7 +58,16 @@ def test_migrations_build_exactly_the_models(database: Database) -> None:
 
 
 def test_migrate_twice_is_harmless(database: Database) -> None:
+    """A second `migrate` (every start runs one) keeps the revision, the schema and the data."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    with database.engine.connect() as connection:
+        workspaces = connection.scalar(select(func.count()).select_from(Workspace))
     database.migrate()
+    with database.engine.connect() as connection:
+        context = MigrationContext.configure(connection)
+        assert context.get_current_revision() == head
+        assert compare_metadata(context, Base.metadata) == []
+        assert connection.scalar(select(func.count()).select_from(Workspace)) == workspaces
 
 
 def test_a_new_workspace_gets_the_classic_process_in_its_language(session: Session) -> None:

@@ -6,15 +6,14 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commands.context import Actor
 from commands.errors import Forbidden, InvalidInput
 from commands.parsing import parse_amount, parse_close_date, parse_user_mention, split_args
 from commands.permissions import may_act_for
-from storage import queries
-from storage.models import Role, Target
+from storage import queries, reports
+from storage.models import Role
 
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})$|^(\d{1,2})/(\d{4})$")
 CLEAR = {"off", "0", "aucun", "none", "-"}
@@ -72,32 +71,15 @@ def set_target(*, session: Session, actor: Actor, text: str) -> TargetSet:
     month = _month(month_text, actor.today)
     workspace = queries.get_workspace(session=session, team_id=actor.team_id)
     currency = workspace.currency if workspace else "EUR"
-    existing = session.scalars(
-        select(Target).where(
-            Target.team_id == actor.team_id,
-            Target.scope == scope,
-            Target.subject == subject,
-            Target.month == month,
-        )
-    ).one_or_none()
-    if queries.name_key(amount_text) in CLEAR:
-        if existing is not None:
-            session.delete(existing)
-        return TargetSet(scope, subject, month, None, currency)
-    amount = parse_amount(amount_text).minor
-    if existing is None:
-        session.add(
-            Target(
-                team_id=actor.team_id,
-                scope=scope,
-                subject=subject,
-                month=month,
-                amount_minor=amount,
-                set_by=actor.user_id,
-                set_at=actor.now,
-            )
-        )
-    else:
-        existing.amount_minor, existing.set_by, existing.set_at = amount, actor.user_id, actor.now
-    session.flush()
+    amount = None if queries.name_key(amount_text) in CLEAR else parse_amount(amount_text).minor
+    reports.set_target(
+        session=session,
+        team_id=actor.team_id,
+        scope=scope,
+        subject=subject,
+        month=month,
+        amount_minor=amount,
+        by=actor.user_id,
+        at=actor.now,
+    )
     return TargetSet(scope, subject, month, amount, currency)

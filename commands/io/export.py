@@ -17,7 +17,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from commands.context import Actor
@@ -25,8 +24,8 @@ from commands.errors import InvalidInput
 from commands.i18n import t
 from commands.reports.board import filters_of
 from commands.reports.scope import Scope, resolve
-from storage import analytics, queries
-from storage.models import Opportunity, Status
+from storage import export, queries
+from storage.models import Status
 from storage.reports import Filters
 
 XLSX_MAX_ROWS = 1_048_575  # an Excel sheet holds 1,048,576 rows, the header included
@@ -92,12 +91,10 @@ def plan(*, session: Session, actor: Actor, text: str) -> Plan:
             raise InvalidInput("export.usage") from None
         raise
     filters = filters_of(actor, scope)
-    count = session.scalar(
-        select(func.count()).select_from(Opportunity).where(*analytics.deal_scope(filters))
-    )
+    count = export.count_deals(session=session, filters=filters)
     workspace = queries.get_workspace(session=session, team_id=actor.team_id)
     assert workspace is not None
-    return Plan(scope, filters, int(count or 0), workspace.currency)
+    return Plan(scope, filters, count, workspace.currency)
 
 
 def decimal_amount(minor: int) -> Decimal:
@@ -111,9 +108,9 @@ def _utc(moment: datetime | None) -> datetime | None:
 
 def records(*, session: Session, actor: Actor, plan: Plan) -> Iterator[tuple[Any, ...]]:
     """One tuple per deal, in `COLUMNS` order, as typed values (None when empty)."""
-    names = queries.all_member_names(session=session, team_id=actor.team_id)
+    names = export.member_names(session=session, team_id=actor.team_id)
     statuses = {s: t(actor.lang, f"status.{s}") for s in Status}
-    for row in queries.export_rows(session=session, conditions=analytics.deal_scope(plan.filters)):
+    for row in export.rows(session=session, filters=plan.filters):
         (
             number,
             account,
