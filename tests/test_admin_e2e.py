@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from bot.blockkit_limits import message_problems, view_problems
-from bot.devtools.render_text import input_fields, state_value
+from bot.devtools.modal_input import input_fields, state_value
 from bot.ids import Admin
 from tests.e2e_support import USERS, Reply, Server, running_server
 

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from bot.blockkit_limits import message_problems, view_problems
-from bot.devtools.render_text import input_fields, render_blocks, state_value
+from bot.devtools.modal_input import input_fields, state_value
+from bot.devtools.render_text import render_blocks
 from bot.ids import Admin
 from bot.listeners.salesbot import settings_input, stage_ids
 from bot.views import admin

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.blockkit_limits import message_problems, view_problems
-from bot.devtools.render_text import input_fields, state_value
+from bot.devtools.modal_input import input_fields, state_value
 from tests.e2e_support import TEAM, Server, running_server
 
 pytestmark = pytest.mark.e2e

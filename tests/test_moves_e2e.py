@@ -11,7 +11,7 @@ import pytest
 
 from bot.blockkit_limits import message_problems, view_problems
 from bot.devtools.localslack import ApiCall
-from bot.devtools.render_text import input_fields, state_value
+from bot.devtools.modal_input import input_fields, state_value
 from storage.db import Database
 from storage.models import Workspace
 from tests.e2e_support import TEAM, Server, running_server

@@ -10,9 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from commands.errors import InvalidInput
-from commands.i18n import t
-from commands.messages import LANGUAGES
-from commands.messages.parsing import MESSAGES
+from commands.i18n import LANGUAGES, t
 from commands.parsing import (
     Amount,
     QuickCreate,
@@ -27,6 +25,15 @@ from commands.parsing import (
     split_args,
     warm_up,
 )
+from tests.catalog_support import catalog_texts
+
+_TEXTS = {lang: catalog_texts(lang) for lang in LANGUAGES}
+# The refusals of commands.parsing, by key, then by language.
+MESSAGES = {
+    key: {lang: texts[key][0] for lang, texts in _TEXTS.items() if key in texts}
+    for key in _TEXTS["en"]
+    if key.startswith("parse.")
+}
 
 TODAY = date(2026, 11, 27)  # a Friday
 QUOTES = "\"'“”„‘’«»"

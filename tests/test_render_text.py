@@ -6,15 +6,9 @@ from typing import Any
 
 import pytest
 
-from bot.devtools.render_text import (
-    InputField,
-    input_fields,
-    mrkdwn_to_text,
-    render_blocks,
-    render_view,
-    state_value,
-    state_values,
-)
+from bot.devtools.blockkit_text import mrkdwn_to_text
+from bot.devtools.modal_input import InputField, input_fields, state_value, state_values
+from bot.devtools.render_text import render_blocks, render_view
 
 
 def plain(text: str) -> dict[str, Any]:

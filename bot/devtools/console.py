@@ -21,16 +21,10 @@ from typing import Any, TextIO
 from slack_bolt import App, BoltRequest
 
 from bot.app import create_app
+from bot.devtools.blockkit_text import mrkdwn_to_text
 from bot.devtools.localslack import ApiCall, LocalSlack
-from bot.devtools.render_text import (
-    Control,
-    Rendered,
-    input_fields,
-    mrkdwn_to_text,
-    render_blocks,
-    render_view,
-    state_value,
-)
+from bot.devtools.modal_input import input_fields, state_value
+from bot.devtools.render_text import Control, Rendered, render_blocks, render_view
 from bot.devtools.slackreq import (
     block_actions_payload,
     block_suggestion_payload,

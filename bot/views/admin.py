@@ -228,7 +228,9 @@ def team_listing_message(result: TeamListing, lang: str) -> dict[str, Any]:
 
 def announce_text(result: AnnounceChannel, lang: str) -> str:
     if result.channel is None:
-        return t(lang, "admin.announce_off" if result.changed else "admin.announce_none_line")
+        if result.changed:
+            return t(lang, "admin.announce_off")
+        return t(lang, "admin.announce_none_line")
     if result.changed:
         return t(lang, "admin.announce_set", channel=result.channel)
     return t(lang, "admin.announce_line", channel=result.channel)

@@ -427,7 +427,7 @@ def _ephemeral(text: str, *more: Block) -> dict[str, Any]:
 
 
 def nudge_settings_message(result: NudgeSettings, lang: str) -> dict[str, Any]:
-    state = t(lang, "nudge.state_on" if result.enabled else "nudge.state_off")
+    state = t(lang, "nudge.state_on") if result.enabled else t(lang, "nudge.state_off")
     line = t(lang, "nudge.settings_line", state=state, time=_time(result.minute))
     text = f"{t(lang, result.key)}\n{line}" if result.key else line
     return _ephemeral(text, context(t(lang, "nudge.settings_hint")))

@@ -21,7 +21,7 @@ from bot.views.blocks import (
 from commands.deals.account import AccountView
 from commands.deals.cards import Card, HistoryEntry
 from commands.deals.listing import OpportunityList
-from commands.i18n import t
+from commands.i18n import t, tn
 from storage.models import ChangeKind, Status
 
 QUALIFICATION_KEYS = ("qual.need", "qual.answer", "qual.blockers", "qual.meeting")
@@ -259,7 +259,7 @@ def history_text(card: Card, lang: str, tz: str) -> str:
             what=_history_what(entry, card, lang),
         )
         if used + len(line) + 1 > HISTORY_CHARS:
-            lines.append(t(lang, "card.history_more", count=len(entries) - index))
+            lines.append(tn(lang, "card.history_more", len(entries) - index))
             break
         lines.append(line)
         used += len(line) + 1

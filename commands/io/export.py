@@ -184,7 +184,7 @@ def csv_cell(value: Any, lang: str) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return t(lang, "export.yes" if value else "export.no")
+        return t(lang, "export.yes") if value else t(lang, "export.no")
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%dT%H:%M:%SZ")
     if isinstance(value, date | Decimal | int):
