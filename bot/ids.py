@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 
+from commands.deals.snooze import MAX_DAYS
 from commands.errors import InvalidInput
 
 
@@ -140,11 +141,19 @@ def parse_nudge_block(block_id: str) -> int:
     return int(number)
 
 
+def parse_snooze_value(value: str) -> tuple[int, int]:
+    """(days, number) from a nudge's snooze option "<days>:<number>"."""
+    days, _, number = value.partition(":")
+    if not (days.isdigit() and number.isdigit()) or not 1 <= int(days) <= MAX_DAYS:
+        raise InvalidInput("opp.ref_invalid", ref=number[:40])
+    return int(days), int(number)
+
+
 def followup_block(followup_id: int) -> str:
     return f"followup:{followup_id}"
 
 
-class Stats(enum.StrEnum):
+class StatsButton(enum.StrEnum):
     """`/pipeline stats` buttons; their value is the text typed after `stats` (to ask again).
 
     PROCESS is a prefix: one button per other process, `stats_process:<n>`.

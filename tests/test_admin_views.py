@@ -10,7 +10,7 @@ import pytest
 from bot.blockkit_limits import message_problems, view_problems
 from bot.devtools.render_text import input_fields, render_blocks, state_value
 from bot.ids import Admin
-from bot.listeners.salesbot import settings_input, stage_ids
+from bot.listeners.admin import settings_input, stage_ids
 from bot.views import admin
 from commands.admin.roles import AnnounceChannel, LostReasons, RoleChanged, TeamChanged, TeamListing
 from commands.admin.router import SettingsApplied, SettingsInput
