@@ -44,7 +44,6 @@ from commands.deals import show as opp_show
 from commands.deals import snooze as opp_snooze
 from commands.deals import transitions
 from commands.errors import FormInvalid, InvalidInput
-from commands.i18n import t
 from commands.permissions import check_can_change
 from storage import queries
 
@@ -202,28 +201,29 @@ def edit_submitted(
     ack: Ack, view: dict[str, Any], client: WebClient, actor: Actor, services: Services
 ) -> None:
     meta = metadata(view)
-    number = int(meta["number"])
-    form = edit_input(view)
     try:
-        with services.db.transaction() as session:
-            edited = opp_edit.submit(
-                session=session,
-                actor=actor,
-                number=number,
-                form=form,
-                expected_version=meta.get("version"),
-            )
-        note = edited_note(actor, edited.outcome)
+        edited = _edit(services, actor, int(meta["number"]), edit_input(view), meta.get("version"))
     except FormInvalid as invalid:
         ack(response_action="errors", errors=field_errors(invalid.errors, actor.lang))
         return
-    except (transitions.Stale, StaleDataError):
-        conflict = t(actor.lang, "move.conflict", number=number)
-        ack(response_action="errors", errors={Block.TITLE: conflict})
-        return
     ack()
+    note = edited_note(actor, edited.outcome)
     send_card(client, meta.get("response_url"), actor, edited.card, note)
     refresh_homes(services, client, actor.team_id, (edited.card.owner_id, actor.user_id))
+
+
+def _edit(
+    services: Services, actor: Actor, number: int, form: opp_edit.EditForm, version: int | None
+) -> opp_edit.Edited:
+    """The form is refused next to the title when the deal changed since the modal opened."""
+    try:
+        with services.db.transaction() as session:
+            return opp_edit.submit(
+                session=session, actor=actor, number=number, form=form, expected_version=version
+            )
+    except (transitions.Stale, StaleDataError):
+        conflict = InvalidInput("move.conflict", number=number)
+        raise FormInvalid({Block.TITLE: conflict}) from None
 
 
 def _value(state: dict[str, Any], block: str) -> dict[str, Any]:
