@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 
-from commands.deals.snooze import MAX_DAYS
 from commands.errors import InvalidInput
 
 
@@ -141,10 +140,10 @@ def parse_nudge_block(block_id: str) -> int:
     return int(number)
 
 
-def parse_snooze_value(value: str) -> tuple[int, int]:
-    """(days, number) from a nudge's snooze option "<days>:<number>"."""
+def parse_snooze_value(value: str, *, max_days: int) -> tuple[int, int]:
+    """(days, number) from a nudge's snooze option "<days>:<number>"; a forged one is refused."""
     days, _, number = value.partition(":")
-    if not (days.isdigit() and number.isdigit()) or not 1 <= int(days) <= MAX_DAYS:
+    if not (days.isdigit() and number.isdigit()) or not 1 <= int(days) <= max_days:
         raise InvalidInput("opp.ref_invalid", ref=number[:40])
     return int(days), int(number)
 

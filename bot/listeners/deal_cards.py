@@ -191,7 +191,7 @@ def menu(
 
 def _menu_change(choice: str, actor: Actor) -> Change:
     if choice == Menu.SNOOZE:
-        return snooze_until(opp_snooze.snooze_for(opp_snooze.MENU_DAYS, today=actor.today))
+        return snooze_until(opp_snooze.after_days(opp_snooze.MENU_DAYS, today=actor.today))
     if choice in (Menu.REOPEN, Menu.ADVANCE, Menu.WON):
         return CHANGES[choice]
     raise InvalidInput("opp.ref_invalid", ref=choice[:40])

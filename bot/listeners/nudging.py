@@ -73,8 +73,9 @@ def snooze_for(
 ) -> None:
     """3 / 7 / 14 days: the option's value is "<days>:<number>"."""
     ack()
-    days, number = parse_snooze_value(str((action.get("selected_option") or {}).get("value", "")))
-    until = snooze_until(opp_snooze.snooze_for(days, today=actor.today))
+    value = str((action.get("selected_option") or {}).get("value", ""))
+    days, number = parse_snooze_value(value, max_days=opp_snooze.MAX_DAYS)
+    until = snooze_until(opp_snooze.after_days(days, today=actor.today))
     change_and_redraw(body, respond, client, actor, services, number, until)
 
 

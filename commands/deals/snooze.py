@@ -47,7 +47,7 @@ def snooze_until(text: str, *, today: date) -> date:
     return until
 
 
-def snooze_for(days: int, *, today: date) -> date:
+def after_days(days: int, *, today: date) -> date:
     """The day nudges resume after `days` (the card menu's week, the nudge's 3 / 7 / 14)."""
     if not 1 <= days <= MAX_DAYS:
         raise InvalidInput("nudge.snooze_invalid", text=str(days), max=MAX_DAYS)
