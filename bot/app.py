@@ -28,5 +28,5 @@ def create_app(services: Services, *, token: str, signing_secret: str | None) ->
     )
     app.use(retry_middleware(SeenEvents()))
     app.use(actor_middleware(services))
-    register_listeners(app, services)
+    register_listeners(app)
     return app

@@ -140,11 +140,19 @@ def parse_nudge_block(block_id: str) -> int:
     return int(number)
 
 
+def parse_snooze_value(value: str, *, max_days: int) -> tuple[int, int]:
+    """(days, number) from a nudge's snooze option "<days>:<number>"; a forged one is refused."""
+    days, _, number = value.partition(":")
+    if not (days.isdigit() and number.isdigit()) or not 1 <= int(days) <= max_days:
+        raise InvalidInput("opp.ref_invalid", ref=number[:40])
+    return int(days), int(number)
+
+
 def followup_block(followup_id: int) -> str:
     return f"followup:{followup_id}"
 
 
-class Stats(enum.StrEnum):
+class StatsButton(enum.StrEnum):
     """`/pipeline stats` buttons; their value is the text typed after `stats` (to ask again).
 
     PROCESS is a prefix: one button per other process, `stats_process:<n>`.

@@ -1,4 +1,5 @@
-"""Who is asking: the actor (workspace, user, language, timezone, role) for every request."""
+"""What every listener gets from Bolt's context: the services, and who is asking (the actor:
+workspace, user, language, timezone, role); and Events API retries skipped."""
 
 from __future__ import annotations
 
@@ -25,7 +26,11 @@ PROFILE_MAX_AGE = timedelta(days=7)
 
 
 def actor_middleware(services: Services) -> Callable[..., Any]:
+    """Puts `services` and, when a user acts, the `actor` in Bolt's context: listeners get them
+    by argument name."""
+
     def resolve_actor(context: dict[str, Any], client: WebClient, next: Callable[[], Any]) -> Any:
+        context["services"] = services
         team_id = context.get("team_id")
         user_id = context.get("user_id")
         if team_id and user_id:

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.views import nudges as views
+from bot.views import nudging as views
 from commands.i18n import t
 from commands.nudging import digest as digests
 from commands.nudging import followups, nudges

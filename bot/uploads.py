@@ -7,6 +7,8 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from commands.i18n import t
+
 CHART_WORDS = frozenset({"chart", "graph", "graphique", "graphe"})
 
 
@@ -20,12 +22,14 @@ def wants_chart(text: str) -> tuple[bool, str]:
 def send_to_dm(
     client: WebClient, user_id: str, uploads: list[dict[str, Any]], comment: str
 ) -> None:
-    """`uploads` as `files_upload_v2` takes them: content or file, filename, title."""
+    """The one way to send files: `uploads` as `files_upload_v2` takes them (content or file,
+    filename, title)."""
     channel = client.conversations_open(users=user_id)["channel"]["id"]
     client.files_upload_v2(file_uploads=uploads, channel=channel, initial_comment=comment)
 
 
-def send_png_to_dm(
-    client: WebClient, user_id: str, png: bytes, filename: str, title: str, comment: str
-) -> None:
-    send_to_dm(client, user_id, [{"content": png, "filename": filename, "title": title}], comment)
+def send_chart(client: WebClient, user_id: str, png: bytes, name: str, lang: str) -> None:
+    """A chart named `name` ("forecast", "stats"): `<name>.png`, titled and commented with the
+    `<name>.chart_title` and `<name>.chart_comment` messages."""
+    upload = {"content": png, "filename": f"{name}.png", "title": t(lang, f"{name}.chart_title")}
+    send_to_dm(client, user_id, [upload], t(lang, f"{name}.chart_comment"))

@@ -11,7 +11,7 @@ from bot.blockkit_limits import message_problems, view_problems
 from bot.devtools.modal_input import input_fields, state_value
 from bot.devtools.render_text import render_blocks
 from bot.ids import Admin
-from bot.listeners.salesbot import settings_input, stage_ids
+from bot.listeners.admin import settings_input, stage_ids
 from bot.views import admin
 from commands.admin.roles import AnnounceChannel, LostReasons, RoleChanged, TeamChanged, TeamListing
 from commands.admin.router import SettingsApplied, SettingsInput

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from bot.blockkit_limits import message_problems
 from bot.devtools.render_text import render_blocks
-from bot.views.nudges import digest_message
+from bot.views.nudging import digest_message
 from commands.context import Actor
 from commands.deals import transitions
 from commands.nudging import digest as digests

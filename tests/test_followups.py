@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.blockkit_limits import message_problems
 from bot.devtools.render_text import render_blocks
-from bot.views.nudges import followup_done, followup_message
+from bot.views.nudging import followup_done, followup_message
 from commands.deals import transitions
 from commands.errors import DomainError, Forbidden
 from commands.nudging import followups, nudges

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.blockkit_limits import message_problems
 from bot.devtools.render_text import render_blocks
-from bot.views.nudges import nudge_message
+from bot.views.nudging import nudge_message
 from commands.nudging import nudges
 from commands.nudging.nudges import Recipient, attention
 from commands.nudging.stuck import Threshold

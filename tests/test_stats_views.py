@@ -9,7 +9,7 @@ import pytest
 
 from bot import format as fmt
 from bot.blockkit_limits import message_problems
-from bot.stats_charts import stats_png
+from bot.charts import stats_png
 from bot.views.stats import code_table, stats_message
 from commands.analytics.coaching import Coaching, CoachRow, SignalKind
 from commands.analytics.stats import (

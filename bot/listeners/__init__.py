@@ -1,34 +1,17 @@
-"""Listeners, one module per kind of Slack request; `register_listeners` wires them all."""
+"""Listeners, one module per domain package (as `commands/` is grouped); each module's
+`LISTENERS` table says which function answers which request, and `register_listeners` wires
+them all, each behind the error guard."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import (
-    actions,
-    board,
-    cards,
-    commands,
-    errors,
-    home,
-    nudges,
-    options,
-    salesbot,
-    stats,
-    views,
-)
-from bot.services import Services
+from bot.listeners import admin, analytics, deal_cards, deals, errors, nudging, reports, table
+
+MODULES = (deals, deal_cards, reports, analytics, nudging, admin)
 
 
-def register_listeners(app: App, services: Services) -> None:
-    errors.register(app, services)
-    commands.register(app, services)
-    actions.register(app, services)
-    cards.register(app, services)
-    board.register(app, services)
-    home.register(app, services)
-    salesbot.register(app, services)
-    nudges.register(app, services)
-    stats.register(app, services)
-    views.register(app, services)
-    options.register(app, services)
+def register_listeners(app: App) -> None:
+    errors.register(app)
+    for module in MODULES:
+        table.register(app, module.LISTENERS)

@@ -7,6 +7,7 @@ language, that nothing was changed (the transaction was rolled back).
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import logging
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from slack_bolt import App, BoltResponse
 from slack_bolt.context.respond import Respond
 
 from bot.format import escape
+from bot.listeners.replies import reply
 from bot.services import Services
 from commands.context import Actor
 from commands.errors import DomainError
@@ -24,6 +26,7 @@ from commands.i18n import t
 log = logging.getLogger(__name__)
 
 Listener = Callable[..., Any]
+FALLBACK_LANGUAGE = "fr"  # only when the request failed before the middleware ran
 
 
 def error_text(error: Exception, lang: str) -> str:
@@ -34,72 +37,98 @@ def error_text(error: Exception, lang: str) -> str:
     return t(lang, "error.unexpected")
 
 
-def register(app: App, services: Services) -> None:
-    @app.error
-    def on_error(
-        error: Exception,
-        body: dict[str, Any],
-        context: dict[str, Any],
-        response: BoltResponse | None,
-    ) -> BoltResponse | None:
-        actor: Actor | None = context.get("actor")
-        lang = actor.lang if actor else services.settings.default_language
-        if not isinstance(error, DomainError):
-            log.exception("unexpected error in a listener", exc_info=error)
-        text = error_text(error, lang)
-        if body.get("type") == "view_submission" and response is not None:
-            # Point at the field when we know it, else at the form's first input.
-            block_id = getattr(error, "field", None) or _first_input(body)
-            payload = {"response_action": "errors", "errors": {block_id: text}}
-            return BoltResponse(
-                status=200, body=json.dumps(payload), headers={"content-type": "application/json"}
-            )
-        if "command" in body and response is not None:
-            payload = {"response_type": "ephemeral", "text": text}
-            return BoltResponse(
-                status=200, body=json.dumps(payload), headers={"content-type": "application/json"}
-            )
-        tell(context, text)
-        return BoltResponse(status=200, body="") if response is not None else None
+def field_errors(errors: dict[str, DomainError], lang: str) -> dict[str, str]:
+    """A refused form's errors, each next to its field (`response_action: errors`)."""
+    return {field: error_text(error, lang) for field, error in errors.items()}
+
+
+def _language(context: dict[str, Any]) -> str:
+    actor: Actor | None = context.get("actor")
+    if actor is not None:
+        return actor.lang
+    services: Services | None = context.get("services")
+    return services.settings.default_language if services else FALLBACK_LANGUAGE
+
+
+def on_error(
+    error: Exception,
+    body: dict[str, Any],
+    context: dict[str, Any],
+    response: BoltResponse | None,
+) -> BoltResponse | None:
+    """Bolt's `@app.error`: errors raised before the ack (or by a listener without one)."""
+    if not isinstance(error, DomainError):
+        log.exception("unexpected error in a listener", exc_info=error)
+    text = error_text(error, _language(context))
+    if body.get("type") == "view_submission" and response is not None:
+        # Point at the field when we know it, else at the form's first input.
+        block_id = getattr(error, "field", None) or _first_input(body)
+        payload = {"response_action": "errors", "errors": {block_id: text}}
+        return BoltResponse(
+            status=200, body=json.dumps(payload), headers={"content-type": "application/json"}
+        )
+    if "command" in body and response is not None:
+        payload = {"response_type": "ephemeral", "text": text}
+        return BoltResponse(
+            status=200, body=json.dumps(payload), headers={"content-type": "application/json"}
+        )
+    tell(context, text)
+    return BoltResponse(status=200, body="") if response is not None else None
+
+
+def register(app: App) -> None:
+    app.error(on_error)
 
 
 def tell(context: dict[str, Any], text: str) -> None:
     """An ephemeral answer where the user acted, else a DM."""
     respond: Respond | None = context.get("respond")
     actor: Actor | None = context.get("actor")
-    if respond is not None:
-        respond(text=text, response_type="ephemeral", replace_original=False)
-    elif actor is not None:
-        context["client"].chat_postMessage(channel=actor.user_id, text=text)
+    if actor is None and respond is None:
+        return
+    reply(
+        context["client"],
+        actor.user_id if actor else "",
+        {"text": text},
+        response_url=respond.response_url if respond else None,
+        replace_original=False,
+    )
 
 
-def after_ack(services: Services) -> Callable[[Listener], Listener]:
-    """Errors raised after `ack()` are answered here.
+def guarded(listener: Listener) -> Listener:
+    """`listener` with errors raised after its `ack()` answered here.
 
     Bolt's runner loses the ack when a listener fails after acking (it overwrites the response
     with None and Slack gets a 404 three seconds later), so such errors must not escape.
-    Before the ack, they go to the `@app.error` handler as usual.
+    Before the ack, they go to `on_error` as usual. Applied by the registration, to every
+    listener; the wrapper asks Bolt for `ack` and `context` whether the listener does or not.
     """
+    signature = inspect.signature(listener)
+    wanted = set(signature.parameters)
+    extra = [
+        inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        for name in ("ack", "context")
+        if name not in wanted
+    ]
 
-    def decorate(listener: Listener) -> Listener:
-        @functools.wraps(listener)
-        def guarded(**kwargs: Any) -> Any:
-            try:
-                return listener(**kwargs)
-            except Exception as error:
-                if kwargs["ack"].response is None:
-                    raise
-                context = kwargs["context"]
-                actor: Actor | None = context.get("actor")
-                if not isinstance(error, DomainError):
-                    log.exception("unexpected error after ack", exc_info=error)
-                lang = actor.lang if actor else services.settings.default_language
-                tell(context, error_text(error, lang))
-                return None
+    def guard(**kwargs: Any) -> Any:
+        try:
+            return listener(**{k: v for k, v in kwargs.items() if k in wanted})
+        except Exception as error:
+            if kwargs["ack"].response is None:
+                raise
+            if not isinstance(error, DomainError):
+                log.exception("unexpected error after ack", exc_info=error)
+            context = kwargs["context"]
+            tell(context, error_text(error, _language(context)))
+            return None
 
-        return guarded
-
-    return decorate
+    functools.update_wrapper(guard, listener, updated=())
+    del guard.__wrapped__  # type: ignore[attr-defined]  # Bolt reads the signature below instead
+    guard.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*signature.parameters.values(), *extra]
+    )
+    return guard
 
 
 def _first_input(body: dict[str, Any]) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 from bot import format as fmt
 from bot.ids import Admin
-from bot.views import nudges as nudge_views
+from bot.views import nudging_settings
 from bot.views.blocks import (
     Block,
     button,
@@ -23,6 +23,7 @@ from bot.views.blocks import (
     plain_text,
     section,
 )
+from bot.views.nudging import threshold_note
 from commands.admin.roles import AnnounceChannel, LostReasons, RoleChanged, TeamChanged, TeamListing
 from commands.admin.router import Result, SettingsApplied
 from commands.admin.targets import TargetSet
@@ -65,7 +66,7 @@ def _settings_button(lang: str) -> Block:
 def help_message(lang: str, *, is_admin: bool) -> dict[str, Any]:
     # Escaped: the usage placeholders ("<process>") would otherwise read as Slack links.
     text = fmt.escape(t(lang, "admin.help"))
-    blocks = [section(text), section(fmt.escape(nudge_views.help_lines(lang)))]
+    blocks = [section(text), section(fmt.escape(nudging_settings.help_lines(lang)))]
     if is_admin:
         blocks.append(_settings_button(lang))
     else:
@@ -93,7 +94,7 @@ def process_text(process: ProcessView, lang: str) -> str:
             },
         )
         if stage.threshold is not None:
-            line += nudge_views.threshold_note(stage.threshold, lang)
+            line += threshold_note(stage.threshold, lang)
         elif stage.stuck_after_days is not None:
             line += t(lang, "admin.stage_stuck", days=stage.stuck_after_days)
         lines.append(line)
@@ -273,7 +274,7 @@ def target_message(result: TargetSet, lang: str) -> dict[str, Any]:
 def result_message(result: Result, lang: str) -> dict[str, Any]:
     """The answer to any `/salesbot` subcommand but help and settings."""
     if isinstance(result, NudgeSettings | DigestSettings | FollowUpRules | OutboxReport):
-        return nudge_views.settings_result_message(result, lang)
+        return nudging_settings.settings_result_message(result, lang)
     if isinstance(result, Overview):
         return overview_message(result, lang)
     if isinstance(result, ProcessChanged):

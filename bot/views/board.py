@@ -21,7 +21,7 @@ from bot.views.blocks import (
     plain_text,
     section,
 )
-from bot.views.opportunity import deal_block, message
+from bot.views.deals import deal_block, message
 from commands.i18n import t
 from commands.reports.board import Board, StagePage
 from commands.reports.scope import Scope

@@ -8,7 +8,7 @@ from bot import format as fmt
 from bot.ids import Action
 from bot.views.blocks import Block, button, context, header, section
 from bot.views.board import scope_filters, scope_title
-from bot.views.opportunity import message
+from bot.views.deals import message
 from commands.i18n import t
 from commands.reports.forecast import Forecast
 

@@ -19,8 +19,8 @@ from bot.views.blocks import (
     section,
 )
 from bot.views.board import scope_title, totals_text
+from bot.views.deals import card_summary
 from bot.views.forecast import table
-from bot.views.opportunity import card_summary
 from commands.i18n import t
 from commands.reports.home import Home
 

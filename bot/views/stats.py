@@ -14,10 +14,10 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from bot import format as fmt
-from bot.ids import Stats as StatsAction
+from bot.ids import StatsButton
 from bot.views.blocks import Block, button, context, fit_message, header, section
 from bot.views.board import scope_filters, scope_title
-from bot.views.opportunity import message
+from bot.views.deals import message
 from commands.analytics.coaching import Coaching, Signal, SignalKind
 from commands.analytics.stats import ProcessStats, SegmentRow, Stats
 from commands.i18n import t
@@ -329,12 +329,12 @@ def stats_message(result: Stats, lang: str) -> dict[str, Any]:
         blocks += coaching_blocks(result.coaching, lang)
     if process is not None:
         blocks.append(context(t(lang, "stats.legend")))
-        elements = [button(t(lang, "stats.chart"), StatsAction.CHART, result.text[:1900])]
+        elements = [button(t(lang, "stats.chart"), StatsButton.CHART, result.text[:1900])]
         for index, name in enumerate(result.others[:4]):
             elements.append(
                 button(
                     t(lang, "stats.see_process", process=fmt.plain(name)),
-                    f"{StatsAction.PROCESS}:{index}",  # unique within the block
+                    f"{StatsButton.PROCESS}:{index}",  # unique within the block
                     f"{result.text[:1000]} process «{name}»".strip(),
                 )
             )

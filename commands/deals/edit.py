@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 
 from commands.context import Actor
 from commands.deals import transitions
+from commands.deals.cards import Card
 from commands.deals.moves import find_stage
 from commands.deals.new import MAX_FREE, MAX_NEXT_STEP, MAX_TITLE, check_currency
-from commands.deals.show import find
-from commands.errors import Forbidden, InvalidInput, NotFound
+from commands.deals.show import find, full_card
+from commands.errors import DomainError, Forbidden, FormInvalid, InvalidInput, NotFound
 from commands.parsing import (
     clean_text,
     parse_amount,
@@ -117,19 +118,14 @@ def _read(
     today = actor.today
     folded = queries.name_key(value)
     if name == "amount":
-        amount = parse_amount(value)
-        check_currency(session=session, actor=actor, amount=amount)
-        changes.amount_minor = amount.minor
+        changes.amount_minor = _amount(session, actor, value)
     elif name == "close_date":
         changes.close_date = parse_close_date(value, today=today)
     elif name == "probability":
         if folded in CLEAR_WORDS:
             changes.probability_auto = True
         else:
-            digits = value.replace("%", "").strip()
-            if not digits.isdigit() or not 0 <= int(digits) <= 100:
-                raise InvalidInput("edit.probability_invalid", value=value[:20])
-            changes.probability = int(digits)
+            changes.probability = _probability(value.replace("%", "").strip(), shown=value)
     elif name == "next_step":
         if folded in CLEAR_WORDS:
             changes.clear_next_step = True
@@ -152,6 +148,19 @@ def _read(
     elif name == "process":
         changes.stage = _process_stage(session, actor, opportunity, value)
     changes.labels.append(name)
+
+
+def _amount(session: Session, actor: Actor, value: str) -> int:
+    amount = parse_amount(value)
+    check_currency(session=session, actor=actor, amount=amount)
+    return amount.minor
+
+
+def _probability(digits: str, *, shown: str) -> int:
+    """A percentage from 0 to 100; `shown` is what the refusal quotes."""
+    if not digits.isdigit() or not 0 <= int(digits) <= 100:
+        raise InvalidInput("edit.probability_invalid", value=shown[:20])
+    return int(digits)
 
 
 def _text(value: str, limit: int) -> str:
@@ -191,6 +200,103 @@ def _process_stage(session: Session, actor: Actor, opportunity: Opportunity, val
         else 0
     )
     return stages[min(rank, len(stages) - 1)]
+
+
+@dataclass(frozen=True)
+class EditForm:
+    """The edit modal's fields as the user left them (every field is shown pre-filled)."""
+
+    title: str = ""
+    amount: str = ""
+    close_date: str | None = None  # ISO, from a date picker
+    stage_id: str = ""
+    probability: str = ""
+    origin: str = ""
+    product: str = ""
+    next_step: str = ""
+    next_step_date: str | None = None  # ISO, from a date picker
+    qualification: frozenset[str] = frozenset()
+
+
+def form_changes(
+    *, session: Session, actor: Actor, opportunity: Opportunity, form: EditForm
+) -> Changes:
+    """The modal's fields as changes, every refusal at once (FormInvalid, by field name); a
+    field left as it was is not checked again."""
+    changes = Changes()
+    errors: dict[str, DomainError] = {}
+    title = form.title.strip()
+    if title and title != opportunity.title:
+        changes.title = title[:MAX_TITLE]
+    try:
+        changes.amount_minor = _amount(session, actor, form.amount)
+    except DomainError as error:
+        errors["amount"] = error
+    picked = form.close_date
+    if picked and picked != opportunity.close_date.isoformat():
+        try:
+            changes.close_date = parse_close_date(picked, today=actor.today)
+        except DomainError as error:
+            errors["close_date"] = error
+    if form.stage_id.isdigit() and int(form.stage_id) != opportunity.stage_id:
+        stage = queries.get_stage(
+            session=session, team_id=actor.team_id, stage_id=int(form.stage_id)
+        )
+        if stage is None or stage.removed_at is not None:
+            errors["stage"] = InvalidInput("opp.stage_invalid")
+        else:
+            changes.stage = stage
+    probability = form.probability.replace("%", "").strip()
+    if not probability:
+        changes.probability_auto = True
+    else:
+        try:
+            changes.probability = _probability(probability, shown=probability)
+        except DomainError as error:
+            errors["probability"] = error
+    # An emptied origin or product is left as it was (None), as the modal always did.
+    changes.origin = form.origin.strip()[:MAX_FREE] or None
+    changes.product = form.product.strip()[:MAX_FREE] or None
+    step = form.next_step.strip()
+    if step:
+        changes.next_step = step[:MAX_NEXT_STEP]
+        changes.next_step_date = (
+            date.fromisoformat(form.next_step_date) if form.next_step_date else None
+        )
+    elif opportunity.next_step:
+        changes.clear_next_step = True
+    changes.qualification = form.qualification
+    if errors:
+        raise FormInvalid(errors)
+    return changes
+
+
+@dataclass(frozen=True)
+class Edited:
+    outcome: transitions.Outcome
+    card: Card
+
+
+def submit(
+    *,
+    session: Session,
+    actor: Actor,
+    number: int,
+    form: EditForm,
+    expected_version: int | None = None,
+) -> Edited:
+    """The edit modal, submitted: check its fields, apply what changed, the card as it is now."""
+    opportunity = find(session=session, actor=actor, ref=str(number))
+    changes = form_changes(session=session, actor=actor, opportunity=opportunity, form=form)
+    outcome = apply(
+        session=session,
+        actor=actor,
+        opportunity=opportunity,
+        changes=changes,
+        expected_version=expected_version,
+    )
+    session.flush()
+    return Edited(outcome, full_card(session=session, actor=actor, opportunity=opportunity))
 
 
 def apply(

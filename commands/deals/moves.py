@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from commands.context import Actor
 from commands.deals import transitions
 from commands.deals.show import find
-from commands.errors import InvalidInput
+from commands.errors import FormInvalid, InvalidInput
 from commands.parsing import split_args
 from storage import queries
 from storage.models import Opportunity, SalesProcess, Stage
@@ -67,3 +67,11 @@ def lose(*, session: Session, actor: Actor, text: str) -> transitions.Outcome:
 def reopen(*, session: Session, actor: Actor, text: str) -> transitions.Outcome:
     opportunity, _ = _target(session, actor, text, "move.usage_reopen")
     return transitions.reopen(session=session, actor=actor, opportunity=opportunity)
+
+
+def lost_reason(picked: str, detail: str) -> str:
+    """The "Lost" modal's reason: the picked one, then the detail typed, if any. A reason must
+    be picked (FormInvalid on the `lost_reason` field)."""
+    if not picked:
+        raise FormInvalid({"lost_reason": InvalidInput("move.lost_reason_required")})
+    return " — ".join(p for p in (picked, detail.strip()) if p)

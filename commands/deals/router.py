@@ -1,10 +1,19 @@
-"""`/opp`: which subcommand a rep typed, in French or English."""
+"""`/opp`: which subcommand a rep typed, in French or English, and doing it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
+from commands.context import Actor
+from commands.deals import account, edit, listing, moves, new, show, snooze, transitions
+from commands.deals.account import AccountView
+from commands.deals.cards import Card
+from commands.deals.listing import OpportunityList
 from commands.errors import InvalidInput
+from commands.io import export
 from commands.parsing import clean_text, parse_opp_ref
 from storage.queries import name_key
 
@@ -72,10 +81,48 @@ OPP_SUBCOMMANDS: dict[str, str] = {
 }
 
 
+# Subcommands that only read: the listener opens a read-only unit of work for them.
+READS = frozenset({"help", "list", "show", "account", "export"})
+
+
 @dataclass(frozen=True)
 class Routed:
     subcommand: str
     rest: str
+
+    @property
+    def writes(self) -> bool:
+        return self.subcommand not in READS
+
+
+@dataclass(frozen=True)
+class NewForm:
+    """`/opp new` without enough on the line: the modal to open, pre-filled."""
+
+    prefill: new.Prefill
+    choices: new.FormChoices
+
+
+@dataclass(frozen=True)
+class Moved:
+    """A deal moved or edited from the command line, and its card afterwards."""
+
+    subcommand: str
+    outcome: transitions.Outcome
+    card: Card
+
+
+Result = new.Created | NewForm | OpportunityList | Card | Moved | AccountView | export.Plan
+
+MOVES: dict[str, Callable[..., transitions.Outcome]] = {
+    "move": moves.move,
+    "next": moves.advance,
+    "won": moves.win,
+    "lost": moves.lose,
+    "reopen": moves.reopen,
+    "edit": edit.handle,
+    "snooze": snooze.handle,
+}
 
 
 def route(text: str) -> Routed:
@@ -90,3 +137,29 @@ def route(text: str) -> Routed:
     if subcommand is None:
         raise InvalidInput("opp.unknown_subcommand", word=word[:40])
     return Routed(subcommand, rest.strip())
+
+
+def run(*, session: Session, actor: Actor, routed: Routed) -> Result:
+    """Do what `routed` says; `help` is the listener's (no database work). An export is only
+    planned here (who, how many): the files are written after the ack."""
+    sub, rest = routed.subcommand, routed.rest
+    if sub == "new":
+        created = new.quick(session=session, actor=actor, text=rest) if rest else None
+        if isinstance(created, new.Created):
+            return created
+        prefill = created.prefill if created is not None else new.Prefill()
+        return NewForm(prefill, new.choices(session=session, actor=actor))
+    if sub == "list":
+        return listing.handle(session=session, actor=actor, text=rest)
+    if sub == "show":
+        return show.handle(session=session, actor=actor, text=rest)
+    if sub == "account":
+        return account.handle(session=session, actor=actor, text=rest)
+    if sub == "export":
+        return export.plan(session=session, actor=actor, text=rest)
+    if sub not in MOVES:
+        raise InvalidInput("opp.unknown_subcommand", word=sub)
+    outcome = MOVES[sub](session=session, actor=actor, text=rest)
+    session.flush()
+    card = show.full_card(session=session, actor=actor, opportunity=outcome.opportunity)
+    return Moved(sub, outcome, card)

@@ -19,6 +19,7 @@ from commands.errors import DomainError, InvalidInput
 from commands.parsing import parse_close_date
 
 MAX_DAYS = 365
+MENU_DAYS = 7  # the card menu's "Snooze": a week
 _DURATION = re.compile(
     r"(?:pour\s+|for\s+|dans\s+|in\s+)?([0-9]{1,3})\s*"
     r"(j|jours?|d|days?|s|sem|semaines?|w|wk|weeks?|m|mois|months?)?",
@@ -44,6 +45,13 @@ def snooze_until(text: str, *, today: date) -> date:
     if until <= today or until > today + timedelta(days=MAX_DAYS):
         raise InvalidInput("nudge.snooze_invalid", text=line[:40], max=MAX_DAYS)
     return until
+
+
+def after_days(days: int, *, today: date) -> date:
+    """The day nudges resume after `days` (the card menu's week, the nudge's 3 / 7 / 14)."""
+    if not 1 <= days <= MAX_DAYS:
+        raise InvalidInput("nudge.snooze_invalid", text=str(days), max=MAX_DAYS)
+    return today + timedelta(days=days)
 
 
 def handle(*, session: Session, actor: Actor, text: str) -> transitions.Outcome:

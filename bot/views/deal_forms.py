@@ -1,4 +1,4 @@
-"""The "New opportunity" modal."""
+"""The deal forms: the "New opportunity", "Lost" and edit modals."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""A click that changes one deal, then its card redrawn in place: shared by the card's buttons
-and the nudge's controls.
+"""A click that changes one deal, then its card redrawn in place: shared by the card's buttons,
+the nudge's controls and `/opp`; and what follows a change (the note, the win announcement).
 
 The change runs in one transaction; a click on a stale card (or one that lost a race with
 another click) changes nothing and answers with the current card and a line saying so.
@@ -7,25 +7,34 @@ another click) changes nothing and answers with the current card and a line sayi
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from slack_bolt import Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot import format as fmt
-from bot.views import opportunity
+from bot.listeners.replies import reply
+from bot.services import Services
+from bot.views import deals as deal_views
 from commands.context import Actor
 from commands.deals import edit as opp_edit
 from commands.deals import show as opp_show
 from commands.deals import transitions
 from commands.deals.cards import Card
+from commands.errors import InvalidInput
 from commands.i18n import t
+from storage import queries
 from storage.db import Database
 from storage.models import Opportunity, Status
+
+log = logging.getLogger(__name__)
 
 # (session, actor, the deal, the version the clicked card showed) → what happened
 Change = Callable[[Session, Actor, Opportunity, int | None], transitions.Outcome]
@@ -42,6 +51,16 @@ def outcome_text(actor: Actor, outcome: transitions.Outcome) -> str:
     """What happened, in the user's words; stage names are user text, so escaped."""
     params = {k: _shown(v, actor.lang) for k, v in outcome.params.items()}
     return t(actor.lang, outcome.key, **params)
+
+
+def edited_note(actor: Actor, outcome: transitions.Outcome) -> str:
+    """ "#12 edited: amount, close date", the fields in the user's words."""
+    if not outcome.changed:
+        return outcome_text(actor, outcome)
+    fields = ", ".join(
+        t(actor.lang, f"field.{f}") for f in str(outcome.params["fields"]).split(",")
+    )
+    return t(actor.lang, "move.edited", number=outcome.params["number"], fields=fields)
 
 
 def _shown(value: str | int | date, lang: str) -> str | int:
@@ -90,7 +109,7 @@ def redraw(
     A card answered to a slash command is ephemeral; a nudge is a plain message of the bot's.
     """
     blocks = (body.get("message") or {}).get("blocks")
-    redrawn = opportunity.replace_card(blocks, card.number, card, actor.lang, actor.tz, note)
+    redrawn = deal_views.replace_card(blocks, card.number, card, actor.lang, actor.tz, note)
     kind = "ephemeral" if ephemeral else None
     respond(text=note, blocks=redrawn, replace_original=True, response_type=kind)
 
@@ -119,3 +138,75 @@ def close_on(day: date) -> Change:
         )
 
     return change
+
+
+def to_stage(stage_id: int) -> Change:
+    def change(
+        session: Session, actor: Actor, deal: Opportunity, version: int | None
+    ) -> transitions.Outcome:
+        stage = queries.get_stage(session=session, team_id=actor.team_id, stage_id=stage_id)
+        if stage is None:
+            raise InvalidInput("opp.stage_invalid")
+        return transitions.move(
+            session=session, actor=actor, opportunity=deal, stage=stage, expected_version=version
+        )
+
+    return change
+
+
+def lose_for(reason: str) -> Change:
+    def change(
+        session: Session, actor: Actor, deal: Opportunity, version: int | None
+    ) -> transitions.Outcome:
+        return transitions.lose(
+            session=session, actor=actor, opportunity=deal, reason=reason, expected_version=version
+        )
+
+    return change
+
+
+CHANGES: dict[str, Change] = {
+    "advance": lambda s, a, d, v: transitions.advance(
+        session=s, actor=a, opportunity=d, expected_version=v
+    ),
+    "won": lambda s, a, d, v: transitions.win(
+        session=s, actor=a, opportunity=d, expected_version=v
+    ),
+    "reopen": lambda s, a, d, v: transitions.reopen(
+        session=s, actor=a, opportunity=d, expected_version=v
+    ),
+}
+
+
+def send_card(
+    client: WebClient, response_url: str | None, actor: Actor, card: Card, note: str
+) -> None:
+    """After a modal: the updated card where the rep clicked (else in their DM)."""
+    blocks = [
+        deal_views.note_block(card.number, note),
+        *deal_views.full_card(card, actor.lang, actor.tz),
+    ]
+    reply(client, actor.user_id, {"text": note, "blocks": blocks}, response_url=response_url)
+
+
+def announce(services: Services, client: WebClient, actor: Actor, card: Card) -> None:
+    """A win is celebrated in the channel the admin picked, with the amount and the rep."""
+    with services.db.reading() as session:
+        workspace = queries.get_workspace(session=session, team_id=actor.team_id)
+        if workspace is None or not workspace.announce_channel:
+            return
+        channel, lang = workspace.announce_channel, workspace.language
+    text = t(
+        lang,
+        "move.announce",
+        owner=card.owner_id,
+        number=card.number,
+        account=fmt.escape(card.account),
+        amount=fmt.money(card.amount_minor, card.currency, lang),
+    )
+    try:
+        client.chat_postMessage(channel=channel, text=text)
+    except SlackApiError as error:  # e.g. the bot was removed from the channel
+        log.warning("win announcement to %s failed: %s", channel, error.response.get("error"))
+    except Exception:  # a timeout: the deal is won and its card redrawn all the same
+        log.warning("win announcement to %s failed", channel, exc_info=True)
