@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -49,6 +50,8 @@ def serve(wsgi: WebApp, *, host: str, port: int, threads: int = 8) -> None:
     """Serve until interrupted; prints the bound address (port 0 picks a free one)."""
     server = create_server(wsgi, host=host, port=port, threads=threads, ident="salesbot")
     bound_port = server.effective_port  # type: ignore[union-attr]
-    print(f"salesbot listening on http://{host}:{bound_port}", flush=True)
+    # One write: a log line from another thread must not land between the text and its newline.
+    sys.stdout.write(f"salesbot listening on http://{host}:{bound_port}\n")
+    sys.stdout.flush()
     log.info("listening on %s:%s", host, bound_port)
     server.run()

@@ -600,7 +600,8 @@ def open_only(column: Any) -> ColumnElement[Any]:
 
 def _open_only_sql(column: str) -> TextClause:
     """`open_only(column)` as PostgreSQL prints an index on it back, so that Alembic's
-    comparison of these models with the migrated database (tests/test_storage.py) matches."""
+    comparison of these models with the migrated database (tests/storage/test_storage.py)
+    matches."""
     return text(f"\nCASE\n    WHEN status = 'open' THEN {column}\n    ELSE NULL\nEND")
 
 

@@ -35,7 +35,7 @@ from storage.models import (
 from storage.reports import Filters
 from tests.conftest import TEAM, add_user, make_actor, setup_team
 from tests.stats_support import at, deal, stages_of
-from tests.test_stays import _life_of_deals, _random_deals, scratch_database
+from tests.storage.test_stays import _life_of_deals, _random_deals, scratch_database
 
 
 def _totals(session: Session) -> dict[str, set[tuple[Any, ...]]]:

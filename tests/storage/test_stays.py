@@ -25,9 +25,9 @@ from storage import queries
 from storage.db import Database, alembic_config
 from storage.models import ChangeKind, Opportunity, Role, StageChange, Status, UTCDateTime
 from storage.stays import STAY_KINDS
+from tests.commands.io.test_import import GOOD_FR
 from tests.conftest import NOW, TEAM, add_user, make_actor, setup_team
 from tests.stats_support import at, deal, stages_of
-from tests.test_import import GOOD_FR
 
 
 def _window(session: Session) -> dict[int, datetime | None]:

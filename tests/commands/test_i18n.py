@@ -18,7 +18,7 @@ from bot import format as fmt
 from commands.i18n import LANGUAGES, LOCALE_DIR, Catalogs, catalog_path, language_of, t, tn
 from tests.catalog_support import catalog_texts, read_catalog
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # The keywords of `pybabel extract` (README, "Translations").
 KEYWORDS = {**DEFAULT_KEYWORDS, "t": (2,), "tn": (2, 2)}
 TEXTS = {lang: catalog_texts(lang) for lang in LANGUAGES}

@@ -17,7 +17,7 @@ from bot.devtools.slackreq import (
 )
 from bot.ids import Action, Command
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
