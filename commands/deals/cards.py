@@ -116,7 +116,9 @@ def card_of(
 
 
 def _history_entry(change: StageChange, names: dict[int, str]) -> HistoryEntry:
-    if change.kind in (ChangeKind.STAGE, ChangeKind.CREATED) or change.to_stage_id:
+    # Status rows (won, lost, reopened) also fill the stage columns for the stays, but they
+    # read as statuses: only stage and creation rows are told by their stages' names.
+    if change.kind in (ChangeKind.STAGE, ChangeKind.CREATED):
         before = names.get(change.from_stage_id) if change.from_stage_id else change.from_value
         after = names.get(change.to_stage_id) if change.to_stage_id else change.to_value
     else:
