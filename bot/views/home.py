@@ -25,11 +25,14 @@ from commands.i18n import t
 from commands.reports.home import Home
 
 
-def home_view(result: Home, lang: str) -> dict[str, Any]:
+def home_view(result: Home, lang: str, *, note: str = "") -> dict[str, Any]:
+    """`note`: what the reader's last click here did (mrkdwn, already escaped), on top."""
     board = result.board
     title = scope_title(board.scope, lang)
-    blocks: list[Block] = [
-        header(t(lang, "home.title")),
+    blocks: list[Block] = [header(t(lang, "home.title"))]
+    if note:
+        blocks.append(context(note))
+    blocks += [
         {
             "type": "actions",
             "elements": [
