@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from slack_sdk.models.blocks import Block
 from sqlalchemy.orm import Session
 
+from bot import format as fmt
 from bot.blockkit_limits import message_problems
+from bot.devtools.modal_input import input_fields, state_value
+from bot.listeners.deal_cards import edit_input
+from bot.views import deal_forms
 from bot.views import deals as deal_views
 from commands.context import Actor
 from commands.deals import edit as opp_edit
@@ -14,7 +20,8 @@ from commands.deals import moves as opp_moves
 from commands.deals import new as opp_new
 from commands.deals import show as opp_show
 from commands.deals.cards import Card
-from storage.models import Status
+from storage import queries, tallies
+from storage.models import ChangeKind, Status
 from tests.conftest import add_user, setup_team
 
 
@@ -70,3 +77,97 @@ def test_the_whole_life_of_a_deal(session: Session, rep: Actor) -> None:
     card = _drawn(session, rep)
     assert card.status == Status.OPEN and card.stage.name == "Besoins identifiés"
     assert len(card.history) == 8  # created + one line a step
+
+
+def _history_rows(session: Session, actor: Actor) -> list[tuple[str, str | None, str | None]]:
+    deal = opp_show.find(session=session, actor=actor, ref="#1")
+    rows = queries.history(session=session, team_id=actor.team_id, opportunity_id=deal.id)
+    return [(c.kind, c.from_value, c.to_value) for c in rows if c.kind != ChangeKind.CREATED]
+
+
+def _submitted(
+    session: Session, actor: Actor, card: Card, answers: dict[str, str]
+) -> opp_edit.EditForm:
+    """The edit modal as Slack would send it back: pre-filled, with `answers` typed over it."""
+    choices = opp_new.choices(session=session, actor=actor)
+    view = deal_forms.edit_modal(card, choices, "fr", metadata={})
+    fields = {f.block_id: f for f in input_fields(view)}
+    typed = {b: answers.get(b, f.initial or "") for b, f in fields.items()}
+    values = {b: {f.action_id: state_value(f, typed[b])} for b, f in fields.items()}
+    return edit_input({**view, "state": {"values": values}})
+
+
+def test_an_edit_form_left_as_it_was_changes_nothing(session: Session, rep: Actor) -> None:
+    opp_edit.handle(
+        session=session, actor=rep, text='#1 next-step "rappeler" vendredi | origin salon'
+    )
+    before = _history_rows(session, rep)
+    card = opp_show.handle(session=session, actor=rep, text="#1")
+    edited = opp_edit.submit(
+        session=session, actor=rep, number=1, form=_submitted(session, rep, card, {})
+    )
+    assert not edited.outcome.changed and edited.outcome.key == "move.nothing_to_edit"
+    assert _history_rows(session, rep) == before
+
+
+def test_every_real_change_gets_one_history_line(session: Session, rep: Actor) -> None:
+    card = opp_show.handle(session=session, actor=rep, text="#1")
+    form = _submitted(
+        session,
+        rep,
+        card,
+        {
+            "title": "peinture façade",
+            "origin": "Salon",
+            "product": "Toiture",
+            "next_step": "rappeler",
+            "next_step_date": "2026-12-04",
+            "qualification": "1,4",
+        },
+    )
+    edited = opp_edit.submit(session=session, actor=rep, number=1, form=form)
+    assert edited.outcome.changed
+    assert _history_rows(session, rep) == [
+        ("next_step", None, "rappeler"),
+        ("next_step_date", None, "2026-12-04"),
+        ("origin", None, "Salon"),
+        ("product", None, "Toiture"),
+        ("title", "peinture", "peinture façade"),
+        ("qualification", "", "need,meeting"),
+    ]
+    opp_edit.handle(session=session, actor=rep, text="#1 next-step aucun")
+    assert _history_rows(session, rep)[-2:] == [
+        ("next_step", "rappeler", None),
+        ("next_step_date", "2026-12-04", None),
+    ]
+    card = _drawn(session, rep)
+    french = _history(card, "fr", rep)
+    assert "titre « peinture » → « peinture façade »" in french
+    assert "origine — → Salon" in french and "famille de produit — → Toiture" in french
+    friday = fmt.day(date(2026, 12, 4), "fr")
+    assert f"date de la prochaine étape — → {friday}" in french
+    assert f"date de la prochaine étape {friday} → —" in french
+    assert "qualification — → Besoin clairement exprimé, Prochain rendez-vous planifié" in french
+    english = _history(card, "en", rep)
+    assert "next step “rappeler” → “—”" in english
+    assert len(french.splitlines()) == len(card.history) == 9  # created + 8 changes
+    assert all("<@U0REP>" in line for line in french.splitlines())
+
+
+def test_the_running_totals_still_equal_a_recount_after_edits(session: Session, rep: Actor) -> None:
+    card = opp_show.handle(session=session, actor=rep, text="#1")
+    answers = {"origin": "Salon", "product": "Toiture", "title": "x", "qualification": "2"}
+    opp_edit.submit(
+        session=session, actor=rep, number=1, form=_submitted(session, rep, card, answers)
+    )
+    opp_moves.win(session=session, actor=rep, text="#1")
+    opp_moves.reopen(session=session, actor=rep, text="#1")
+    opp_edit.handle(session=session, actor=rep, text="#1 amount 9000 | product Peinture")
+    session.flush()
+    kept = tallies.groups(session, rep.team_id)
+    with session.begin_nested() as savepoint:
+        tallies.rebuild(session, rep.team_id)
+        session.flush()
+        again = tallies.groups(session, rep.team_id)
+        savepoint.rollback()
+    assert kept == again

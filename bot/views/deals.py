@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from bot import format as fmt
@@ -278,7 +279,27 @@ def _history_what(entry: HistoryEntry, card: Card, lang: str) -> str:
     elif entry.kind == ChangeKind.OWNER:
         before = f"<@{entry.before}>" if entry.before else "—"
         after = f"<@{entry.after}>" if entry.after else "—"
+    elif entry.kind in (ChangeKind.CLOSE_DATE, ChangeKind.NEXT_STEP_DATE):
+        before, after = _history_day(entry.before, lang), _history_day(entry.after, lang)
+    elif entry.kind == ChangeKind.QUALIFICATION:
+        before = _history_checks(entry.before, lang)
+        after = _history_checks(entry.after, lang)
     return t(lang, f"history.{entry.kind}", before=before, after=after)
+
+
+def _history_day(value: str | None, lang: str) -> str:
+    """Dates are kept as ISO in the history, shown in the reader's language."""
+    try:
+        return fmt.day(date.fromisoformat(value), lang) if value else "—"
+    except ValueError:
+        return fmt.escape(value or "—")
+
+
+def _history_checks(value: str | None, lang: str) -> str:
+    """ "need,meeting" as the checklist's labels; nothing checked is "—"."""
+    labels = dict(zip(("need", "answer", "blockers", "meeting"), QUALIFICATION_KEYS, strict=True))
+    names = [t(lang, labels[n]) for n in (value or "").split(",") if n in labels]
+    return ", ".join(names) or "—"
 
 
 def opportunity_list(result: OpportunityList, lang: str) -> dict[str, Any]:
