@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from typing import Any
 
 import pytest
 from slack_sdk.models.blocks import Block
@@ -11,17 +13,19 @@ from sqlalchemy.orm import Session
 from bot import format as fmt
 from bot.blockkit_limits import message_problems
 from bot.devtools.modal_input import input_fields, state_value
+from bot.ids import Action, Menu
 from bot.listeners.deal_cards import edit_input
 from bot.views import deal_forms
 from bot.views import deals as deal_views
 from commands.context import Actor
+from commands.deals import account as opp_account
 from commands.deals import edit as opp_edit
 from commands.deals import moves as opp_moves
 from commands.deals import new as opp_new
 from commands.deals import show as opp_show
 from commands.deals.cards import Card
 from storage import queries, tallies
-from storage.models import ChangeKind, Status
+from storage.models import ChangeKind, Role, Status
 from tests.conftest import add_user, setup_team
 
 
@@ -171,3 +175,40 @@ def test_the_running_totals_still_equal_a_recount_after_edits(session: Session, 
         again = tallies.groups(session, rep.team_id)
         savepoint.rollback()
     assert kept == again
+
+
+def _action_ids(blocks: list[dict[str, Any]]) -> set[str]:
+    found = set()
+    for block in blocks:
+        for element in [*block.get("elements", []), block.get("accessory") or {}]:
+            if element.get("action_id"):
+                found.add(element["action_id"])
+    return found
+
+
+def test_a_colleagues_card_has_no_buttons_that_would_refuse(session: Session, rep: Actor) -> None:
+    colleague = add_user(session, "U0MATE", manager="U0BOSS")
+    boss = add_user(session, "U0BOSS", role=Role.MANAGER)
+    theirs = opp_show.handle(session=session, actor=colleague, text="#1")
+    assert not theirs.may_change
+    blocks = deal_views.card_message(theirs, "fr", colleague.tz)["blocks"]
+    assert not _action_ids(blocks) & {Action.ADVANCE, Action.WON, Action.LOST, Action.MENU}
+    assert _action_ids(deal_views.card_summary(theirs, "fr")) == {Action.SHOW}
+    menu = deal_views.deal_menu(theirs, "fr")
+    assert [o["value"].split(":")[0] for o in menu["options"]] == [Menu.SHOW]
+    for allowed in (rep, boss):
+        card = opp_show.handle(session=session, actor=allowed, text="#1")
+        shown = deal_views.card_message(card, "fr", allowed.tz)["blocks"]
+        assert {Action.ADVANCE, Action.WON, Action.LOST, Action.MENU} <= _action_ids(shown)
+
+
+def test_an_accounts_deals_name_their_owners_and_offer_only_allowed_buttons(
+    session: Session, rep: Actor
+) -> None:
+    colleague = add_user(session, "U0MATE")
+    opp_new.quick(session=session, actor=colleague, text="Dupond 900 audit close fin décembre")
+    viewed = opp_account.handle(session=session, actor=rep, text="Dupond")
+    mine = {c.number: c.may_change for c in viewed.open}
+    assert mine == {1: True, 2: False}
+    text = json.dumps(deal_views.account_view(viewed, "en")["blocks"])
+    assert "<@U0REP>" in text and "<@U0MATE>" in text

@@ -251,3 +251,12 @@ def test_a_deals_whole_life_by_text_and_buttons(server: Server) -> None:
     _answer(server, "message", f"#{number} passe en « Besoins identifiés »")
     card = _text(_card(server, number))
     assert card.count("statut ") == 4 and card.count("étape « ") == 2
+
+
+def test_whose_deal_it_is_and_only_the_buttons_one_may_use(server: Server) -> None:
+    number = _new(server)
+    theirs = server.command("U0EMMA", f"show #{number}").json()
+    assert f"#{number} · Dupond" in _text(theirs)
+    assert not [b for b in theirs["blocks"] if b["type"] == "actions"]  # no Won/Lost to refuse
+    board = _text(server.command("U0BOSS", "all", command="/pipeline").json())
+    assert f"#{number} · Dupond* — peinture · <@U0MARIE>" in board

@@ -18,7 +18,7 @@ from bot.views.blocks import (
     plain_text,
     section,
 )
-from bot.views.board import scope_title, totals_text
+from bot.views.board import scope_title, several_owners, totals_text
 from bot.views.deals import card_summary
 from bot.views.forecast import table
 from commands.i18n import t
@@ -82,7 +82,7 @@ def home_view(result: Home, lang: str, *, note: str = "") -> dict[str, Any]:
     for card in result.attention:
         if budget < 2:
             break
-        blocks += card_summary(card, lang)
+        blocks += card_summary(card, lang, owner=several_owners(board.scope))
         budget -= 2
     return {
         "type": "home",

@@ -56,6 +56,9 @@ class Card:
     version: int
     history: tuple[HistoryEntry, ...] = field(default=())
     overdue: bool = False
+    # Whether the reader may change the deal (commands.permissions): a colleague's card is
+    # shown without the buttons that would refuse.
+    may_change: bool = True
 
     @property
     def weighted_minor(self) -> int:
@@ -79,6 +82,7 @@ def card_of(
     *,
     changes: list[StageChange] | None = None,
     stage_names: dict[int, str] | None = None,
+    may_change: bool = True,
 ) -> Card:
     stage = opportunity.stage
     live = [s for s in opportunity.process.stages if s.removed_at is None or s.id == stage.id]
@@ -112,6 +116,7 @@ def card_of(
         version=opportunity.version,
         history=history,
         overdue=opportunity.status == Status.OPEN and opportunity.close_date < actor.today,
+        may_change=may_change,
     )
 
 
