@@ -20,6 +20,7 @@ from bot.views import deals as deal_views
 from commands.context import Actor
 from commands.deals import account as opp_account
 from commands.deals import edit as opp_edit
+from commands.deals import listing
 from commands.deals import moves as opp_moves
 from commands.deals import new as opp_new
 from commands.deals import show as opp_show
@@ -212,3 +213,21 @@ def test_an_accounts_deals_name_their_owners_and_offer_only_allowed_buttons(
     assert mine == {1: True, 2: False}
     text = json.dumps(deal_views.account_view(viewed, "en")["blocks"])
     assert "<@U0REP>" in text and "<@U0MATE>" in text
+
+
+def test_a_long_list_pages_through_every_deal(session: Session, rep: Actor) -> None:
+    for n in range(24):
+        opp_new.quick(session=session, actor=rep, text=f"Client{n} {1000 + n} audit close fin mars")
+    first = listing.handle(session=session, actor=rep, text="")
+    assert len(first.cards) == 20 and first.next_offset == 20
+    message = deal_views.opportunity_list(first, "fr")
+    assert not message_problems(message["blocks"], message["text"])
+    more = message["blocks"][-1]["accessory"]
+    assert more["action_id"] == Action.LIST_PAGE and more["value"] == "20:"
+    second = listing.handle(session=session, actor=rep, text="", offset=20)
+    assert len(second.cards) == 5 and second.next_offset is None
+    numbers = [c.number for c in (*first.cards, *second.cards)]
+    assert sorted(numbers) == list(range(1, 26))  # each deal once, none skipped
+    page = deal_views.opportunity_list(second, "en")
+    assert "Opportunities 21 to 25 of 25" in json.dumps(page["blocks"])
+    assert Action.LIST_PAGE not in json.dumps(page["blocks"])

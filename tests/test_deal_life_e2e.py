@@ -259,4 +259,24 @@ def test_whose_deal_it_is_and_only_the_buttons_one_may_use(server: Server) -> No
     assert f"#{number} · Dupond" in _text(theirs)
     assert not [b for b in theirs["blocks"] if b["type"] == "actions"]  # no Won/Lost to refuse
     board = _text(server.command("U0BOSS", "all", command="/pipeline").json())
-    assert f"#{number} · Dupond* — peinture · <@U0MARIE>" in board
+    assert "· Dupond* — peinture · <@U0MARIE>" in board  # each line names its owner
+
+
+def test_a_long_list_has_a_more_button_that_pages_through(server: Server) -> None:
+    for n in range(22):
+        server.command("U0EMMA", f"new Lot{n} {100 + n} audit close end of March")
+    listed = server.command("U0EMMA", "list").json()
+    more = listed["blocks"][-1]["accessory"]
+    assert more["action_id"] == "opp_list_page"
+    server.slack.clear()
+    payload = block_actions_payload(
+        team_id=TEAM,
+        user_id="U0EMMA",
+        action={"block_id": "x", "type": "button", **more},
+        response_url=server.slack.response_url(uuid.uuid4().hex),
+        message={"ts": "1.0", "blocks": listed["blocks"]},
+    )
+    assert server.post(interaction_body(payload)).status == 200
+    page = server.slack.wait_for("response_url").args
+    assert "Opportunities 21 to 22 of 22" in _text(page)
+    assert "· Lot0*" in _text(page) and "· Lot21*" not in _text(page)  # the smallest, last

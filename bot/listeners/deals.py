@@ -25,8 +25,8 @@ from bot.views import deal_forms
 from bot.views import deals as deal_views
 from bot.views.blocks import option
 from commands.context import Actor
+from commands.deals import listing, router
 from commands.deals import new as opp_new
-from commands.deals import router
 from commands.deals import show as opp_show
 from commands.deals.account import AccountView
 from commands.deals.cards import Card
@@ -121,6 +121,27 @@ def show(
     show_card(body, client, actor, services, card)
 
 
+def list_page(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    actor: Actor,
+    services: Services,
+) -> None:
+    """ "More" under `/opp list`: the next page, as a new answer where the list was."""
+    ack()
+    offset, _, text = str(action.get("value", "")).partition(":")
+    with services.db.reading() as session:
+        result = listing.handle(
+            session=session, actor=actor, text=text, offset=int(offset) if offset.isdigit() else 0
+        )
+    answer = deal_views.opportunity_list(result, actor.lang)
+    reply(
+        client, actor.user_id, answer, response_url=body.get("response_url"), replace_original=False
+    )
+
+
 def open_new(
     ack: Ack, body: dict[str, Any], client: WebClient, actor: Actor, services: Services
 ) -> None:
@@ -196,7 +217,7 @@ def new_opportunity_input(view: dict[str, Any]) -> opp_new.NewOpportunityInput:
 
 LISTENERS = Listeners(
     commands={Command.OPP: opp_command},
-    actions={Action.SHOW: show, Action.OPEN_NEW: open_new},
+    actions={Action.SHOW: show, Action.OPEN_NEW: open_new, Action.LIST_PAGE: list_page},
     views={Callback.NEW_OPPORTUNITY: new_opportunity},
     options={Action.ACCOUNT_SEARCH: account_options},
 )

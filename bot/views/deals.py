@@ -321,12 +321,22 @@ def opportunity_list(result: OpportunityList, lang: str) -> dict[str, Any]:
         total=fmt.money(result.total_minor, result.currency, lang),
         weighted=fmt.money(result.weighted_minor, result.currency, lang),
     )
-    blocks: list[Block] = [section(f"*{title}*"), context(totals), divider()]
+    blocks: list[Block] = [section(f"*{title}*"), context(totals)]
+    if result.offset:
+        first, last = result.offset + 1, result.offset + len(result.cards)
+        blocks.append(
+            context(t(lang, "list.page", first=first, last=last, count=result.total_count))
+        )
+    blocks.append(divider())
     for card in result.cards:
         blocks += card_summary(card, lang)
-    hidden = result.total_count - len(result.cards)
-    if hidden > 0:
-        blocks.append(context(t(lang, "list.more", count=hidden)))
+    following = result.next_offset
+    if following is not None:
+        hidden = result.total_count - following
+        more = button(
+            t(lang, "board.more_button"), Action.LIST_PAGE, f"{following}:{result.text[:1900]}"
+        )
+        blocks.append(section(t(lang, "list.more", count=hidden), accessory=more))
     return message(fit_message(blocks), f"{title} — {totals}")
 
 
