@@ -4,6 +4,7 @@ in a message (with a `response_url`) and in the App Home (a view container, with
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -117,6 +118,9 @@ def _answer(server: Server, where: str, expected: str) -> str:
             )
 
         call = server.slack.wait_for("views.publish", noted)
+        time.sleep(0.3)  # a refresh after it would have replaced it by now
+        last = server.slack.calls_to("views.publish")
+        assert noted([c for c in last if c.args["user_id"] == "U0MARIE"][-1]), "note wiped"
         view = call.args["view"]
         assert not view_problems(view)
         assert view["blocks"][1]["type"] == "context"  # the line saying what happened, on top
@@ -280,3 +284,30 @@ def test_a_long_list_has_a_more_button_that_pages_through(server: Server) -> Non
     page = server.slack.wait_for("response_url").args
     assert "Opportunities 21 to 22 of 22" in _text(page)
     assert "· Lot0*" in _text(page) and "· Lot21*" not in _text(page)  # the smallest, last
+
+
+def test_a_saved_edit_whose_answer_slack_refuses_is_told_by_dm(server: Server) -> None:
+    """After the modal was accepted, its answer fails (the response_url and a first DM): the
+    request is still a 200 and a DM says the change was made — never "nothing was changed"."""
+    number = _new(server)
+    blocks = _card(server, number)["blocks"]
+    edit = {"action_id": "opp_menu", "type": "overflow"}
+    view = _open_modal(
+        server, "message", number, {**edit, "selected_option": _menu_option(blocks, "edit")}
+    )
+    fields = {f.block_id: f for f in input_fields(view)}
+    answers = {b: f.initial or "" for b, f in fields.items()}
+    answers["amount"] = "8 000"
+    values = {b: {f.action_id: state_value(f, answers[b])} for b, f in fields.items()}
+    server.slack.clear()
+    server.slack.fail_next("response_url", status=500, error="internal_error")
+    server.slack.fail_next("chat.postMessage", status=200, error="fatal_error")
+    assert server.submit("U0MARIE", view, values).status == 200
+
+    def told(call: ApiCall) -> bool:
+        return call.ok and call.args.get("channel") == "U0MARIE"
+
+    dm = server.slack.wait_for("chat.postMessage", told)
+    assert f"#{number}" in dm.args["text"] and f"/opp voir #{number}" in dm.args["text"]
+    assert SORRY not in dm.args["text"]
+    assert "8\u202f000\xa0€" in _text(_card(server, number))

@@ -208,8 +208,7 @@ def answer_click(
         publish_home(services, client, actor.team_id, actor.user_id, home_selected(body), note=note)
     else:
         send_card(client, None, actor, card, note)
-    others = (card.owner_id,) if in_home(body) else (card.owner_id, actor.user_id)
-    refresh_homes(services, client, actor.team_id, [u for u in others if u])
+    _refresh_others(services, client, actor, card, republished=in_home(body))
 
 
 def answer_submission(
@@ -223,8 +222,18 @@ def answer_submission(
         publish_home(services, client, actor.team_id, actor.user_id, selected, note=note)
     else:
         send_card(client, meta.get("response_url"), actor, card, note)
-    others = (card.owner_id,) if home else (card.owner_id, actor.user_id)
-    refresh_homes(services, client, actor.team_id, [u for u in others if u])
+    _refresh_others(services, client, actor, card, republished=home)
+
+
+def _refresh_others(
+    services: Services, client: WebClient, actor: Actor, card: Card, *, republished: bool
+) -> None:
+    """The Homes showing the deal refreshed: the owner's, and the actor's unless it was just
+    republished with the note (refreshing it again would wipe the note)."""
+    users = [card.owner_id, actor.user_id]
+    if republished:
+        users = [u for u in users if u != actor.user_id]
+    refresh_homes(services, client, actor.team_id, users)
 
 
 def show_card(
