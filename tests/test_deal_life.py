@@ -222,6 +222,10 @@ def test_a_long_list_pages_through_every_deal(session: Session, rep: Actor) -> N
     assert len(first.cards) == 20 and first.next_offset == 20
     message = deal_views.opportunity_list(first, "fr")
     assert not message_problems(message["blocks"], message["text"])
+    for block in message["blocks"]:
+        parsed = Block.parse(block)
+        assert parsed is not None
+        parsed.validate_json()
     more = message["blocks"][-1]["accessory"]
     assert more["action_id"] == Action.LIST_PAGE and more["value"] == "20:"
     second = listing.handle(session=session, actor=rep, text="", offset=20)
