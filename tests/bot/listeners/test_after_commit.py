@@ -104,3 +104,19 @@ def test_a_saved_edit_whose_answer_fails_is_told_by_dm_never_a_500(
     assert call.acked == {}
     assert call.dm_texts() == [t("fr", "error.change_made", number=1)]
     assert opp_show.find(session=session, actor=rep, ref="#1").amount_minor == 750_000
+
+
+def test_when_slack_refuses_even_the_dm_the_request_is_still_answered(
+    session: Session, services: Services, rep: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(deal_changes, "send_card", _broken)
+    version = opp_show.find(session=session, actor=rep, ref="#1").version
+    metadata = {"number": 1, "version": version, "response_url": ""}
+    form = {
+        "state": {"values": {Block.AMOUNT: {Block.AMOUNT: {"value": "7500"}}}},
+        "private_metadata": json.dumps(metadata),
+    }
+    call = Call(services, rep, view=form)
+    call.client.chat_postMessage.side_effect = RuntimeError("Slack is down")
+    call.run(deal_cards.edit_submitted)  # nothing escapes to Bolt: no HTTP 500
+    assert call.acked == {}
