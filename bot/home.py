@@ -17,12 +17,20 @@ log = logging.getLogger(__name__)
 
 
 def publish_home(
-    services: Services, client: WebClient, team_id: str, user_id: str, selected: str = ""
+    services: Services,
+    client: WebClient,
+    team_id: str,
+    user_id: str,
+    selected: str = "",
+    *,
+    note: str = "",
 ) -> None:
+    """`note`: what a click in the Home just did, shown at its top (a Home click has no
+    `response_url` to answer with)."""
     actor = load_actor(services, client, team_id, user_id)
     with services.db.reading() as session:
         result = home(session=session, actor=actor, selected=selected)
-    client.views_publish(user_id=user_id, view=home_view(result, actor.lang))
+    client.views_publish(user_id=user_id, view=home_view(result, actor.lang, note=note))
 
 
 def refresh_homes(

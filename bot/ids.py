@@ -25,6 +25,7 @@ class Action(enum.StrEnum):
     LOST = "opp_lost"
     REOPEN = "opp_reopen"
     MENU = "opp_menu"
+    LIST_PAGE = "opp_list_page"  # "More" under `/opp list`; value "<offset>:<text typed>"
     BOARD_PAGE = "board_page"
     BOARD_STAGE = "board_stage"
     FORECAST_CHART = "forecast_chart"

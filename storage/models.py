@@ -92,6 +92,13 @@ class ChangeKind(enum.StrEnum):
     PROBABILITY = "probability"
     OWNER = "owner"
     PROCESS = "process"
+    # Edits of the deal's description: read by the card's history only (no stays, no totals).
+    TITLE = "title"
+    ORIGIN = "origin"
+    PRODUCT = "product"
+    NEXT_STEP = "next_step"
+    NEXT_STEP_DATE = "next_step_date"
+    QUALIFICATION = "qualification"
 
 
 class Workspace(Base):

@@ -315,6 +315,26 @@ def open_opportunities(
     return list(session.scalars(query))
 
 
+def open_opportunities_page(
+    *, session: Session, team_id: str, owner_id: str, limit: int, offset: int
+) -> list[Opportunity]:
+    """A page of a rep's open deals, in `open_opportunities`' order (the number settles ties,
+    so pages neither repeat nor skip a deal)."""
+    query = (
+        select(Opportunity)
+        .join(Opportunity.stage)
+        .where(
+            Opportunity.team_id == team_id,
+            Opportunity.owner_id == owner_id,
+            Opportunity.status == Status.OPEN,
+        )
+        .order_by(Stage.position.desc(), Opportunity.amount_minor.desc(), Opportunity.number)
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(session.scalars(query))
+
+
 def account_opportunities(
     *, session: Session, team_id: str, account_id: int, limit: int = 200
 ) -> list[Opportunity]:

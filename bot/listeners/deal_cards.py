@@ -1,41 +1,42 @@
 """The card's buttons: advance, stage picker, won, lost, reopen, the overflow menu, and the
 "Lost" and edit modals they open.
 
-A click acks at once, then changes the deal in one transaction and redraws the card in place
-(the same message) with a line saying what happened. A click on a stale card changes nothing
-and redraws the current card; two racing clicks move the deal once (optimistic locking).
+A click acks at once, then changes the deal in one transaction and redraws the card where it
+was (the same message; in the App Home, the Home republished) with a line saying what happened.
+A click on a stale card changes nothing and redraws the current card; two racing clicks move
+the deal once (optimistic locking). Whatever fails after the commit says the change was made.
 """
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot.home import refresh_homes
 from bot.ids import Action, Block, Callback, Menu, parse_card_value
 from bot.listeners.deal_changes import (
     CHANGES,
     Change,
     Changed,
     announce,
+    answer_click,
+    answer_submission,
     current_card,
     edited_note,
     lose_for,
-    redraw,
     run_change,
-    send_card,
+    show_card,
     snooze_until,
     to_stage,
 )
-from bot.listeners.errors import field_errors
-from bot.listeners.replies import metadata, open_modal
+from bot.listeners.errors import after_commit, field_errors
+from bot.listeners.replies import metadata, open_modal, origin
 from bot.listeners.table import Listeners
 from bot.services import Services
 from bot.views import deal_forms
-from bot.views import deals as deal_views
 from commands.context import Actor
 from commands.deals import edit as opp_edit
 from commands.deals import moves as opp_moves
@@ -78,16 +79,22 @@ def clicked(
         number, version = parse_card_value(str(raw))
         change = CHANGES[kind]
     done = run_change(services.db, actor, number, change, version)
-    redraw(body, respond, actor, done.card, done.note)
-    after_change(done, kind == "won", client, actor, services)
+    with _after(done):
+        if kind == "won":
+            _announce_win(done, client, actor, services)
+        answer_click(body, respond, client, actor, services, done.card, done.note)
 
 
-def after_change(
-    done: Changed, won: bool, client: WebClient, actor: Actor, services: Services
-) -> None:
-    """The Homes showing the deal refreshed; a win announced (once: not on a stale click)."""
-    refresh_homes(services, client, actor.team_id, (done.card.owner_id, actor.user_id))
-    if won and done.outcome is not None and done.outcome.changed:
+def _after(done: Changed) -> AbstractContextManager[None]:
+    """What follows a change that was committed must not say "nothing was changed"."""
+    changed = done.outcome is not None and done.outcome.changed
+    return after_commit(done.card.number) if changed else nullcontext()
+
+
+def _announce_win(done: Changed, client: WebClient, actor: Actor, services: Services) -> None:
+    """Once: not on a stale click, nor on a deal already won. Before the answer, so that a
+    failing answer does not lose the celebration."""
+    if done.outcome is not None and done.outcome.changed:
         announce(services, client, actor, done.card)
 
 
@@ -119,7 +126,7 @@ def open_lost(
         card = opp_show.full_card(session=session, actor=actor, opportunity=deal)
         reasons = [r.label for r in queries.lost_reasons(session=session, team_id=actor.team_id)]
     ack()
-    meta = {"number": number, "version": version, "response_url": body.get("response_url", "")}
+    meta = {"number": number, "version": version, **origin(body)}
     open_modal(client, body, deal_forms.lost_modal(card, reasons, actor.lang, metadata=meta))
 
 
@@ -138,7 +145,7 @@ def open_edit(
         card = opp_show.full_card(session=session, actor=actor, opportunity=deal)
         choices = opp_new.choices(session=session, actor=actor)
     ack()
-    meta = {"number": number, "version": version, "response_url": body.get("response_url", "")}
+    meta = {"number": number, "version": version, **origin(body)}
     open_modal(client, body, deal_forms.edit_modal(card, choices, actor.lang, metadata=meta))
 
 
@@ -158,8 +165,8 @@ def lost_submitted(
     done = run_change(
         services.db, actor, int(meta["number"]), lose_for(reason), meta.get("version")
     )
-    send_card(client, meta.get("response_url"), actor, done.card, done.note)
-    refresh_homes(services, client, actor.team_id, (done.card.owner_id, actor.user_id))
+    with _after(done):
+        answer_submission(meta, client, actor, services, done.card, done.note)
 
 
 def menu(
@@ -179,14 +186,13 @@ def menu(
         return
     ack()
     if choice == Menu.SHOW:
-        card = current_card(services.db, actor, number)
-        respond(**deal_views.card_message(card, actor.lang, actor.tz), replace_original=False)
+        show_card(body, client, actor, services, current_card(services.db, actor, number))
         return
     done = run_change(services.db, actor, number, _menu_change(choice, actor), version)
-    if choice == Menu.WON and done.outcome is not None and done.outcome.changed:
-        announce(services, client, actor, done.card)
-    redraw(body, respond, actor, done.card, done.note)
-    refresh_homes(services, client, actor.team_id, (done.card.owner_id, actor.user_id))
+    with _after(done):
+        if choice == Menu.WON:
+            _announce_win(done, client, actor, services)
+        answer_click(body, respond, client, actor, services, done.card, done.note)
 
 
 def _menu_change(choice: str, actor: Actor) -> Change:
@@ -207,9 +213,9 @@ def edit_submitted(
         ack(response_action="errors", errors=field_errors(invalid.errors, actor.lang))
         return
     ack()
-    note = edited_note(actor, edited.outcome)
-    send_card(client, meta.get("response_url"), actor, edited.card, note)
-    refresh_homes(services, client, actor.team_id, (edited.card.owner_id, actor.user_id))
+    with after_commit(edited.card.number) if edited.outcome.changed else nullcontext():
+        note = edited_note(actor, edited.outcome)
+        answer_submission(meta, client, actor, services, edited.card, note)
 
 
 def _edit(

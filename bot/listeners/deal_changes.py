@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot import format as fmt
-from bot.listeners.replies import reply
+from bot.home import publish_home, refresh_homes
+from bot.listeners.replies import HOME, home_selected, in_home, reply
 from bot.services import Services
 from bot.views import deals as deal_views
 from commands.context import Actor
@@ -187,6 +188,65 @@ def send_card(
         *deal_views.full_card(card, actor.lang, actor.tz),
     ]
     reply(client, actor.user_id, {"text": note, "blocks": blocks}, response_url=response_url)
+
+
+def answer_click(
+    body: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    actor: Actor,
+    services: Services,
+    card: Card,
+    note: str,
+) -> None:
+    """A card's click answered wherever the card was: redrawn in its message, else the Home
+    republished with `note` on top, else (a modal) the card in the DM; then the other Homes
+    showing the deal refreshed."""
+    if respond.response_url:
+        redraw(body, respond, actor, card, note)
+    elif in_home(body):
+        publish_home(services, client, actor.team_id, actor.user_id, home_selected(body), note=note)
+    else:
+        send_card(client, None, actor, card, note)
+    _refresh_others(services, client, actor, card, republished=in_home(body))
+
+
+def answer_submission(
+    meta: dict[str, Any], client: WebClient, actor: Actor, services: Services, card: Card, note: str
+) -> None:
+    """After a modal opened from a card: the Home it was opened from republished with `note`,
+    else the card where the rep clicked (its `response_url`), else in their DM."""
+    home = meta.get("where") == HOME
+    if home:
+        selected = str(meta.get("selected") or "")
+        publish_home(services, client, actor.team_id, actor.user_id, selected, note=note)
+    else:
+        send_card(client, meta.get("response_url"), actor, card, note)
+    _refresh_others(services, client, actor, card, republished=home)
+
+
+def _refresh_others(
+    services: Services, client: WebClient, actor: Actor, card: Card, *, republished: bool
+) -> None:
+    """The Homes showing the deal refreshed: the owner's, and the actor's unless it was just
+    republished with the note (refreshing it again would wipe the note)."""
+    users = [card.owner_id, actor.user_id]
+    if republished:
+        users = [u for u in users if u != actor.user_id]
+    refresh_homes(services, client, actor.team_id, users)
+
+
+def show_card(
+    body: dict[str, Any], client: WebClient, actor: Actor, services: Services, card: Card
+) -> None:
+    """ "Show": the full card where the click was (ephemeral), else in the DM — and a Home
+    clicked in says where it went."""
+    message = deal_views.card_message(card, actor.lang, actor.tz)
+    url = body.get("response_url")
+    reply(client, actor.user_id, message, response_url=url, replace_original=False)
+    if in_home(body) and not body.get("response_url"):
+        note = t(actor.lang, "home.card_sent", number=card.number)
+        publish_home(services, client, actor.team_id, actor.user_id, home_selected(body), note=note)
 
 
 def announce(services: Services, client: WebClient, actor: Actor, card: Card) -> None:

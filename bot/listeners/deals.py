@@ -6,16 +6,17 @@ result with its view. The card's own buttons are `bot.listeners.deal_cards`.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
-from slack_bolt import Ack, Respond
+from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot import format as fmt
 from bot.home import refresh_homes
 from bot.ids import Action, Block, Callback, Command
-from bot.listeners.deal_changes import announce, edited_note, outcome_text
-from bot.listeners.errors import field_errors
+from bot.listeners.deal_changes import announce, edited_note, outcome_text, show_card
+from bot.listeners.errors import after_commit, field_errors
 from bot.listeners.io import send_export
 from bot.listeners.replies import metadata, open_modal, origin, reply
 from bot.listeners.table import Listeners
@@ -24,8 +25,8 @@ from bot.views import deal_forms
 from bot.views import deals as deal_views
 from bot.views.blocks import option
 from commands.context import Actor
+from commands.deals import listing, router
 from commands.deals import new as opp_new
-from commands.deals import router
 from commands.deals import show as opp_show
 from commands.deals.account import AccountView
 from commands.deals.cards import Card
@@ -45,7 +46,18 @@ def opp_command(
     unit_of_work = services.db.transaction if routed.writes else services.db.reading
     with unit_of_work() as session:
         result = router.run(session=session, actor=actor, routed=routed)
-    answer_opp(result, ack=ack, command=command, client=client, actor=actor, services=services)
+    with _after(result):
+        answer_opp(result, ack=ack, command=command, client=client, actor=actor, services=services)
+
+
+def _after(result: router.Result) -> AbstractContextManager[None]:
+    """A committed change whose answer fails says it was made (and how to see it), so that
+    the rep does not type the command again and apply it twice."""
+    if isinstance(result, opp_new.Created):
+        return after_commit(result.card.number)
+    if isinstance(result, router.Moved) and result.outcome.changed:
+        return after_commit(result.card.number)
+    return nullcontext()
 
 
 def answer_opp(
@@ -96,12 +108,38 @@ def answer_moved(
 
 
 def show(
-    ack: Ack, action: dict[str, Any], respond: Respond, actor: Actor, services: Services
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    actor: Actor,
+    services: Services,
 ) -> None:
     ack()
     with services.db.reading() as session:
         card = opp_show.handle(session=session, actor=actor, text=action.get("value", ""))
-    respond(**deal_views.card_message(card, actor.lang, actor.tz), replace_original=False)
+    show_card(body, client, actor, services, card)
+
+
+def list_page(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    actor: Actor,
+    services: Services,
+) -> None:
+    """ "More" under `/opp list`: the next page, as a new answer where the list was."""
+    ack()
+    offset, _, text = str(action.get("value", "")).partition(":")
+    with services.db.reading() as session:
+        result = listing.handle(
+            session=session, actor=actor, text=text, offset=int(offset) if offset.isdigit() else 0
+        )
+    answer = deal_views.opportunity_list(result, actor.lang)
+    reply(
+        client, actor.user_id, answer, response_url=body.get("response_url"), replace_original=False
+    )
 
 
 def open_new(
@@ -138,10 +176,11 @@ def new_opportunity(
         ack(response_action="errors", errors=field_errors(invalid.errors, actor.lang))
         return
     ack()
-    note = t(actor.lang, "opp.created", number=card.number)
-    answer = deal_views.card_message(card, actor.lang, actor.tz, note=note)
-    reply(client, actor.user_id, answer, response_url=metadata(view).get("response_url"))
-    refresh_homes(services, client, actor.team_id, (actor.user_id,))
+    with after_commit(card.number):
+        note = t(actor.lang, "opp.created", number=card.number)
+        answer = deal_views.card_message(card, actor.lang, actor.tz, note=note)
+        reply(client, actor.user_id, answer, response_url=metadata(view).get("response_url"))
+        refresh_homes(services, client, actor.team_id, (actor.user_id,))
 
 
 def _value(state: dict[str, Any], block: str, action: str) -> dict[str, Any]:
@@ -178,7 +217,7 @@ def new_opportunity_input(view: dict[str, Any]) -> opp_new.NewOpportunityInput:
 
 LISTENERS = Listeners(
     commands={Command.OPP: opp_command},
-    actions={Action.SHOW: show, Action.OPEN_NEW: open_new},
+    actions={Action.SHOW: show, Action.OPEN_NEW: open_new, Action.LIST_PAGE: list_page},
     views={Callback.NEW_OPPORTUNITY: new_opportunity},
     options={Action.ACCOUNT_SEARCH: account_options},
 )

@@ -1,7 +1,9 @@
 """The one error handler: domain errors become a message in the user's language.
 
 Anything else is a bug: it is logged with its traceback and the user is told, in their
-language, that nothing was changed (the transaction was rolled back).
+language, that nothing was changed (the transaction was rolled back) — unless the change had
+already been committed (`after_commit`): then they are told it was made and how to see it, so
+that they do not do it twice.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ import functools
 import inspect
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -29,7 +32,29 @@ Listener = Callable[..., Any]
 FALLBACK_LANGUAGE = "fr"  # only when the request failed before the middleware ran
 
 
+class ChangeMade(Exception):
+    """Something failed after deal #`number` was changed and committed (drawing its card,
+    republishing a Home): the answer must say the change was made, not that nothing was."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.number = number
+
+
+@contextmanager
+def after_commit(number: int) -> Iterator[None]:
+    """Wrap what follows a committed change of deal #`number`: any failure becomes `ChangeMade`."""
+    try:
+        yield
+    except ChangeMade:
+        raise
+    except Exception as error:
+        raise ChangeMade(number) from error
+
+
 def error_text(error: Exception, lang: str) -> str:
+    if isinstance(error, ChangeMade):
+        return t(lang, "error.change_made", number=error.number)
     if isinstance(error, DomainError):
         # Parameters may echo what the user typed: escape them like any user text.
         params = {k: escape(v) if isinstance(v, str) else v for k, v in error.params.items()}
@@ -86,13 +111,16 @@ def tell(context: dict[str, Any], text: str) -> None:
     actor: Actor | None = context.get("actor")
     if actor is None and respond is None:
         return
-    reply(
-        context["client"],
-        actor.user_id if actor else "",
-        {"text": text},
-        response_url=respond.response_url if respond else None,
-        replace_original=False,
-    )
+    try:
+        reply(
+            context["client"],
+            actor.user_id if actor else "",
+            {"text": text},
+            response_url=respond.response_url if respond else None,
+            replace_original=False,
+        )
+    except Exception:  # Slack itself failing: the request is still answered (never a 500)
+        log.warning("could not tell the user about an error", exc_info=True)
 
 
 def guarded(listener: Listener) -> Listener:

@@ -1,7 +1,8 @@
 """How a listener answers outside its ack: one way to reply, one way to open a modal.
 
 A slash command or a click on a message carries a `response_url`; a click in the App Home or a
-modal does not, and a modal's submission only has the one its opener kept in the metadata.
+modal does not (the Home is republished, else the answer goes to the DM), and a modal's
+submission only has what its opener kept in the metadata (`origin`).
 """
 
 from __future__ import annotations
@@ -46,15 +47,35 @@ def dm(client: WebClient, user_id: str, message: Message) -> None:
     reply(client, user_id, message, response_url=None)
 
 
+HOME = "home"
+
+
+def in_home(body: dict[str, Any]) -> bool:
+    """Whether the click was in the App Home (no `response_url`: republish it instead)."""
+    view = body.get("view") or {}
+    return (body.get("container") or {}).get("type") == "view" and view.get("type") == HOME
+
+
+def home_selected(body: dict[str, Any]) -> str:
+    """The scope the Home clicked in was showing (a manager's pick), to republish it the same."""
+    return str(metadata(body.get("view") or {}).get("selected") or "")
+
+
 def origin(body: dict[str, Any]) -> dict[str, str]:
-    """Where a modal was opened from (a slash command or a click on a message), kept in its
-    metadata so the answer to its submission goes there."""
+    """Where a modal was opened from (a slash command, a click on a message, the Home), kept in
+    its metadata so the answer to its submission goes there."""
     channel = body.get("channel_id") or (body.get("channel") or {}).get("id", "")
-    return {"channel": str(channel), "response_url": str(body.get("response_url", ""))}
+    found = {"channel": str(channel), "response_url": str(body.get("response_url", ""))}
+    if in_home(body):
+        found |= {"where": HOME, "selected": home_selected(body)}
+    return found
 
 
 def metadata(view: dict[str, Any]) -> dict[str, Any]:
-    found = json.loads(view.get("private_metadata") or "{}")
+    try:
+        found = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:  # a forged or foreign view: as if it said nothing
+        return {}
     return found if isinstance(found, dict) else {}
 
 

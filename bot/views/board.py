@@ -64,6 +64,11 @@ def more_block(stage_id: int, offset: int, hidden: int, text: str, lang: str) ->
     )
 
 
+def several_owners(scope: Scope) -> bool:
+    """A view of a team's or the company's deals names each deal's owner."""
+    return scope.kind in ("team", "all")
+
+
 def board_message(result: Board, lang: str) -> dict[str, Any]:
     title = scope_title(result.scope, lang)
     overall = totals_text(result.totals, result.currency, lang)
@@ -95,7 +100,8 @@ def board_message(result: Board, lang: str) -> dict[str, Any]:
                     )
                 )
             )
-            blocks += [deal_block(card, lang) for card in column.deals[:count]]
+            owner = several_owners(result.scope)
+            blocks += [deal_block(card, lang, owner=owner) for card in column.deals[:count]]
             hidden = column.totals.count - min(count, len(column.deals))
             if hidden > 0:
                 blocks.append(
@@ -198,7 +204,8 @@ def stage_page_message(page: StagePage, lang: str) -> dict[str, Any]:
         section(f"*{fmt.escape(title)}*"),
         context(totals_text(page.totals, page.currency, lang)),
     ]
-    blocks += [deal_block(card, lang) for card in page.deals]
+    owner = several_owners(page.scope)
+    blocks += [deal_block(card, lang, owner=owner) for card in page.deals]
     following = page.next_offset
     if following is not None:
         blocks.append(

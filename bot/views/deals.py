@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from bot import format as fmt
@@ -52,8 +53,9 @@ def _stage_label(card: Card, lang: str) -> str:
     )
 
 
-def summary_line(card: Card, lang: str) -> str:
-    """One deal in two lines: what it is, then amount · stage · close date · days in stage."""
+def summary_line(card: Card, lang: str, *, owner: bool = False) -> str:
+    """One deal in two lines: what it is (and whose, on a view of several people's deals),
+    then amount · stage · close date · days in stage."""
     parts = [
         fmt.money(card.amount_minor, card.currency, lang),
         _stage_label(card, lang),
@@ -63,11 +65,12 @@ def summary_line(card: Card, lang: str) -> str:
         parts.append(t(lang, "card.days_in_stage", days=card.days_in_stage))
     if card.overdue:
         parts.append(":warning: " + t(lang, "card.overdue"))
-    return f"{_title(card)}\n" + " · ".join(parts)
+    whose = f" · <@{card.owner_id}>" if owner else ""
+    return f"{_title(card)}{whose}\n" + " · ".join(parts)
 
 
 def card_actions(card: Card, lang: str) -> Block:
-    """The buttons every card carries: advance, stage picker, won, lost, and a menu."""
+    """The buttons of a card its reader may change: advance, stage picker, won, lost, a menu."""
     value = card_value(card.number, card.version)
     elements: list[Block] = []
     if card.status == Status.OPEN:
@@ -112,28 +115,29 @@ def stage_picker(card: Card, lang: str) -> Block:
     return picker
 
 
-def card_summary(card: Card, lang: str) -> list[Block]:
-    """One deal in a list: its line, a Show button, and its action buttons."""
+def card_summary(card: Card, lang: str, *, owner: bool = False) -> list[Block]:
+    """One deal in a list: its line, a Show button, and the buttons its reader may use."""
     line = section(
-        summary_line(card, lang),
+        summary_line(card, lang, owner=owner),
         accessory=button(t(lang, "list.show"), Action.SHOW, str(card.number)),
         block_id=card_block(card.number, "s"),
     )
-    return [line, card_actions(card, lang)]
+    return [line, card_actions(card, lang)] if card.may_change else [line]
 
 
 def deal_menu(card: Card, lang: str) -> Block:
     """A deal on the board is one block: its line, with its buttons in a menu (5 at most)."""
     value = card_value(card.number, card.version)
     choices = []
-    if card.next_stage is not None:
-        choices.append((Menu.ADVANCE, t(lang, "card.advance", stage=card.next_stage.name)))
-    choices += [
-        (Menu.WON, t(lang, "card.won")),
-        (Menu.LOST, t(lang, "card.lost")),
-        (Menu.EDIT, t(lang, "menu.edit")),
-        (Menu.SHOW, t(lang, "list.show")),
-    ]
+    if card.may_change:
+        if card.next_stage is not None:
+            choices.append((Menu.ADVANCE, t(lang, "card.advance", stage=card.next_stage.name)))
+        choices += [
+            (Menu.WON, t(lang, "card.won")),
+            (Menu.LOST, t(lang, "card.lost")),
+            (Menu.EDIT, t(lang, "menu.edit")),
+        ]
+    choices.append((Menu.SHOW, t(lang, "list.show")))
     return {
         "type": "overflow",
         "action_id": Action.MENU,
@@ -141,9 +145,9 @@ def deal_menu(card: Card, lang: str) -> Block:
     }
 
 
-def deal_block(card: Card, lang: str) -> Block:
+def deal_block(card: Card, lang: str, *, owner: bool = False) -> Block:
     return section(
-        summary_line(card, lang),
+        summary_line(card, lang, owner=owner),
         accessory=deal_menu(card, lang),
         block_id=card_block(card.number, "b"),
     )
@@ -167,12 +171,14 @@ def replace_card(
     if not old:
         return [note_block(number, note), *full_card(card, lang, tz)]
     ids = {str(b.get("block_id")) for b in old}
+    # A line that named the owner (a team's board) still does.
+    owner = any(f"<@{card.owner_id}>" in str((b.get("text") or {}).get("text")) for b in old)
     if card_block(number, "h") in ids:
         fresh = [*full_card(card, lang, tz), note_block(number, note)]
     elif card_block(number, "b") in ids:
-        fresh = [deal_block(card, lang), note_block(number, note)]  # a line of the board
+        fresh = [deal_block(card, lang, owner=owner), note_block(number, note)]  # a board line
     else:
-        fresh = [*card_summary(card, lang), note_block(number, note)]
+        fresh = [*card_summary(card, lang, owner=owner), note_block(number, note)]
     result: list[Block] = []
     placed = False
     for block in blocks or []:
@@ -235,7 +241,8 @@ def full_card(card: Card, lang: str, tz: str, *, note: str | None = None) -> lis
         for done, key in zip(card.qualification, QUALIFICATION_KEYS, strict=True)
     )
     blocks.append(section(f"*{t(lang, 'card.qualification')}*\n{checks}"))
-    blocks.append(card_actions(card, lang))
+    if card.may_change:
+        blocks.append(card_actions(card, lang))
     if card.history:
         blocks.append(divider())
         blocks.append(section(f"*{t(lang, 'card.history')}*\n" + history_text(card, lang, tz)))
@@ -278,7 +285,27 @@ def _history_what(entry: HistoryEntry, card: Card, lang: str) -> str:
     elif entry.kind == ChangeKind.OWNER:
         before = f"<@{entry.before}>" if entry.before else "—"
         after = f"<@{entry.after}>" if entry.after else "—"
+    elif entry.kind in (ChangeKind.CLOSE_DATE, ChangeKind.NEXT_STEP_DATE):
+        before, after = _history_day(entry.before, lang), _history_day(entry.after, lang)
+    elif entry.kind == ChangeKind.QUALIFICATION:
+        before = _history_checks(entry.before, lang)
+        after = _history_checks(entry.after, lang)
     return t(lang, f"history.{entry.kind}", before=before, after=after)
+
+
+def _history_day(value: str | None, lang: str) -> str:
+    """Dates are kept as ISO in the history, shown in the reader's language."""
+    try:
+        return fmt.day(date.fromisoformat(value), lang) if value else "—"
+    except ValueError:
+        return fmt.escape(value or "—")
+
+
+def _history_checks(value: str | None, lang: str) -> str:
+    """ "need,meeting" as the checklist's labels; nothing checked is "—"."""
+    labels = dict(zip(("need", "answer", "blockers", "meeting"), QUALIFICATION_KEYS, strict=True))
+    names = [t(lang, labels[n]) for n in (value or "").split(",") if n in labels]
+    return ", ".join(names) or "—"
 
 
 def opportunity_list(result: OpportunityList, lang: str) -> dict[str, Any]:
@@ -294,12 +321,22 @@ def opportunity_list(result: OpportunityList, lang: str) -> dict[str, Any]:
         total=fmt.money(result.total_minor, result.currency, lang),
         weighted=fmt.money(result.weighted_minor, result.currency, lang),
     )
-    blocks: list[Block] = [section(f"*{title}*"), context(totals), divider()]
+    blocks: list[Block] = [section(f"*{title}*"), context(totals)]
+    if result.offset:
+        first, last = result.offset + 1, result.offset + len(result.cards)
+        blocks.append(
+            context(t(lang, "list.page", first=first, last=last, count=result.total_count))
+        )
+    blocks.append(divider())
     for card in result.cards:
         blocks += card_summary(card, lang)
-    hidden = result.total_count - len(result.cards)
-    if hidden > 0:
-        blocks.append(context(t(lang, "list.more", count=hidden)))
+    following = result.next_offset
+    if following is not None:
+        hidden = result.total_count - following
+        more = button(
+            t(lang, "board.more_button"), Action.LIST_PAGE, f"{following}:{result.text[:1900]}"
+        )
+        blocks.append(section(t(lang, "list.more", count=hidden), accessory=more))
     return message(fit_message(blocks), f"{title} — {totals}")
 
 
@@ -316,13 +353,13 @@ def account_view(result: AccountView, lang: str) -> dict[str, Any]:
     blocks: list[Block] = [header(title), context(summary)]
     blocks.append(section(f"*{t(lang, 'account.open')}*"))
     for card in result.open:
-        blocks += card_summary(card, lang)
+        blocks += card_summary(card, lang, owner=True)
     if not result.open:
         blocks.append(context(t(lang, "account.none")))
     blocks.append(divider())
     blocks.append(section(f"*{t(lang, 'account.closed')}*"))
     for card in result.closed:
-        blocks += card_summary(card, lang)
+        blocks += card_summary(card, lang, owner=True)
     if not result.closed:
         blocks.append(context(t(lang, "account.none")))
     fallback = t(lang, "account.title", name=fmt.escape(result.name))

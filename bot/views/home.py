@@ -18,18 +18,21 @@ from bot.views.blocks import (
     plain_text,
     section,
 )
-from bot.views.board import scope_title, totals_text
+from bot.views.board import scope_title, several_owners, totals_text
 from bot.views.deals import card_summary
 from bot.views.forecast import table
 from commands.i18n import t
 from commands.reports.home import Home
 
 
-def home_view(result: Home, lang: str) -> dict[str, Any]:
+def home_view(result: Home, lang: str, *, note: str = "") -> dict[str, Any]:
+    """`note`: what the reader's last click here did (mrkdwn, already escaped), on top."""
     board = result.board
     title = scope_title(board.scope, lang)
-    blocks: list[Block] = [
-        header(t(lang, "home.title")),
+    blocks: list[Block] = [header(t(lang, "home.title"))]
+    if note:
+        blocks.append(context(note))
+    blocks += [
         {
             "type": "actions",
             "elements": [
@@ -79,7 +82,7 @@ def home_view(result: Home, lang: str) -> dict[str, Any]:
     for card in result.attention:
         if budget < 2:
             break
-        blocks += card_summary(card, lang)
+        blocks += card_summary(card, lang, owner=several_owners(board.scope))
         budget -= 2
     return {
         "type": "home",

@@ -10,6 +10,7 @@ from commands.context import Actor
 from commands.deals.cards import Card, card_of
 from commands.errors import InvalidInput, NotFound
 from commands.parsing import split_args
+from commands.permissions import may_act_for_any
 from storage import queries
 from storage.models import Status
 
@@ -48,8 +49,13 @@ def handle(*, session: Session, actor: Actor, text: str) -> AccountView:
     deals = queries.account_opportunities(
         session=session, team_id=actor.team_id, account_id=account.id
     )
-    open_cards = [card_of(o, actor) for o in deals if o.status == Status.OPEN]
-    closed = [card_of(o, actor) for o in deals if o.status != Status.OPEN]
+    mine = may_act_for_any(session=session, actor=actor)
+    open_cards = [
+        card_of(o, actor, may_change=mine(o.owner_id)) for o in deals if o.status == Status.OPEN
+    ]
+    closed = [
+        card_of(o, actor, may_change=mine(o.owner_id)) for o in deals if o.status != Status.OPEN
+    ]
     won = [c for c in closed if c.status == Status.WON]
     return AccountView(
         name=account.name,

@@ -56,6 +56,9 @@ class Card:
     version: int
     history: tuple[HistoryEntry, ...] = field(default=())
     overdue: bool = False
+    # Whether the reader may change the deal (commands.permissions): a colleague's card is
+    # shown without the buttons that would refuse.
+    may_change: bool = True
 
     @property
     def weighted_minor(self) -> int:
@@ -79,6 +82,7 @@ def card_of(
     *,
     changes: list[StageChange] | None = None,
     stage_names: dict[int, str] | None = None,
+    may_change: bool = True,
 ) -> Card:
     stage = opportunity.stage
     live = [s for s in opportunity.process.stages if s.removed_at is None or s.id == stage.id]
@@ -112,11 +116,14 @@ def card_of(
         version=opportunity.version,
         history=history,
         overdue=opportunity.status == Status.OPEN and opportunity.close_date < actor.today,
+        may_change=may_change,
     )
 
 
 def _history_entry(change: StageChange, names: dict[int, str]) -> HistoryEntry:
-    if change.kind in (ChangeKind.STAGE, ChangeKind.CREATED) or change.to_stage_id:
+    # Status rows (won, lost, reopened) also fill the stage columns for the stays, but they
+    # read as statuses: only stage and creation rows are told by their stages' names.
+    if change.kind in (ChangeKind.STAGE, ChangeKind.CREATED):
         before = names.get(change.from_stage_id) if change.from_stage_id else change.from_value
         after = names.get(change.to_stage_id) if change.to_stage_id else change.to_value
     else:

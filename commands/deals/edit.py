@@ -1,12 +1,14 @@
 """`/opp edit #N amount 7500 | close fin novembre | …` and the edit modal: change a deal's fields.
 
-Every change that matters for the pipeline (amount, close date, probability, owner, process) is
-recorded in the history with its before and after.
+Every field that really changes is recorded in the history with its before and after (one row a
+field: who, when, from → to); a field left as it was records nothing, and an edit that changes
+nothing says so.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -348,18 +350,22 @@ def apply(
         opportunity.probability_override = changes.probability
         done.append("probability")
     if changes.clear_next_step:
-        opportunity.next_step, opportunity.next_step_date = None, None
-        done.append("next_step")
+        _next_step(opportunity, None, None, record, done)
     elif changes.next_step is not None:
-        opportunity.next_step = changes.next_step
-        opportunity.next_step_date = changes.next_step_date
-        done.append("next_step")
-    for name in ("origin", "product", "title"):
+        _next_step(opportunity, changes.next_step, changes.next_step_date, record, done)
+    kinds = {"origin": ChangeKind.ORIGIN, "product": ChangeKind.PRODUCT, "title": ChangeKind.TITLE}
+    for name, kind in kinds.items():
         value = getattr(changes, name)
         if value is not None and value != getattr(opportunity, name):
+            record(kind, getattr(opportunity, name), value)
             setattr(opportunity, name, value)
             done.append(name)
     if changes.qualification is not None and changes.qualification != _qualification(opportunity):
+        record(
+            ChangeKind.QUALIFICATION,
+            _qualification_value(_qualification(opportunity)),
+            _qualification_value(changes.qualification),
+        )
         opportunity.need_expressed = "need" in changes.qualification
         opportunity.can_answer = "answer" in changes.qualification
         opportunity.blockers_lifted = "blockers" in changes.qualification
@@ -393,9 +399,39 @@ def apply(
     )
 
 
+QUALIFICATION = ("need", "answer", "blockers", "meeting")
+
+
 def _qualification(opportunity: Opportunity) -> frozenset[str]:
-    flags = zip(("need", "answer", "blockers", "meeting"), opportunity.qualification, strict=True)
+    flags = zip(QUALIFICATION, opportunity.qualification, strict=True)
     return frozenset(name for name, on in flags if on)
+
+
+def _qualification_value(checked: frozenset[str]) -> str:
+    """The checked items as the history keeps them: "need,meeting", in the checklist's order."""
+    return ",".join(name for name in QUALIFICATION if name in checked)
+
+
+def _next_step(
+    opportunity: Opportunity,
+    step: str | None,
+    day: date | None,
+    record: Callable[[ChangeKind, object, object], None],
+    done: list[str],
+) -> None:
+    """A next step and its date, each recorded only if it really changed."""
+    changed = False
+    if step != opportunity.next_step:
+        record(ChangeKind.NEXT_STEP, opportunity.next_step, step)
+        opportunity.next_step = step
+        changed = True
+    if day != opportunity.next_step_date:
+        before = opportunity.next_step_date
+        record(ChangeKind.NEXT_STEP_DATE, before and before.isoformat(), day and day.isoformat())
+        opportunity.next_step_date = day
+        changed = True
+    if changed:
+        done.append("next_step")
 
 
 def handle(*, session: Session, actor: Actor, text: str) -> transitions.Outcome:

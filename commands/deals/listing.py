@@ -1,4 +1,4 @@
-"""`/opp list [@rep]`: a rep's open opportunities."""
+"""`/opp list [@rep]`: a rep's open opportunities, a page at a time."""
 
 from __future__ import annotations
 
@@ -26,9 +26,16 @@ class OpportunityList:
     total_minor: int
     weighted_minor: int
     currency: str
+    text: str = ""  # what was typed after `list`, so "More" asks again for the same list
+    offset: int = 0  # how many deals earlier pages showed
+
+    @property
+    def next_offset(self) -> int | None:
+        end = self.offset + len(self.cards)
+        return end if end < self.total_count else None
 
 
-def handle(*, session: Session, actor: Actor, text: str) -> OpportunityList:
+def handle(*, session: Session, actor: Actor, text: str, offset: int = 0) -> OpportunityList:
     args = split_args(text)
     owner_id = actor.user_id
     if args:
@@ -45,8 +52,12 @@ def handle(*, session: Session, actor: Actor, text: str) -> OpportunityList:
     by_stage = reports.board(
         session=session, filters=reports.Filters(team_id=actor.team_id, owners=[owner_id])
     )
-    deals = queries.open_opportunities(
-        session=session, team_id=actor.team_id, owner_id=owner_id, limit=LIST_LIMIT
+    deals = queries.open_opportunities_page(
+        session=session,
+        team_id=actor.team_id,
+        owner_id=owner_id,
+        limit=LIST_LIMIT,
+        offset=max(0, offset),
     )
     return OpportunityList(
         owner_id=owner_id,
@@ -56,4 +67,6 @@ def handle(*, session: Session, actor: Actor, text: str) -> OpportunityList:
         total_minor=sum(t.amount_minor for t in by_stage.values()),
         weighted_minor=sum(t.weighted_minor for t in by_stage.values()),
         currency=workspace.currency,
+        text=text,
+        offset=max(0, offset),
     )

@@ -8,6 +8,7 @@ from commands.context import Actor
 from commands.deals.cards import Card, card_of
 from commands.errors import InvalidInput, NotFound
 from commands.parsing import parse_opp_ref, split_args
+from commands.permissions import may_act_for
 from storage import queries
 from storage.models import Opportunity
 
@@ -37,4 +38,5 @@ def full_card(*, session: Session, actor: Actor, opportunity: Opportunity) -> Ca
     names = queries.stage_names(
         session=session, team_id=actor.team_id, stage_ids=[s for s in stage_ids if s]
     )
-    return card_of(opportunity, actor, changes=changes, stage_names=names)
+    mine = may_act_for(session=session, actor=actor, owner_id=opportunity.owner_id)
+    return card_of(opportunity, actor, changes=changes, stage_names=names, may_change=mine)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from commands.context import Actor
 from commands.deals.cards import Card, StageInfo, card_of
 from commands.errors import InvalidInput
+from commands.permissions import may_act_for_any
 from commands.reports.scope import Scope, resolve
 from storage import queries, reports
 from storage.reports import Filters, Totals
@@ -93,6 +94,7 @@ def board(*, session: Session, actor: Actor, text: str, deals_budget: int = 30) 
     per_stage = max(0, min(5, deals_budget // busy))
     busy_ids = [s.id for stages in live for s in stages if s.id in totals]
     top = reports.top_deals(session=session, filters=filters, stage_ids=busy_ids, limit=per_stage)
+    mine = may_act_for_any(session=session, actor=actor)
     for process, stages in zip(processes, live, strict=True):
         columns = []
         for stage in stages:
@@ -102,7 +104,7 @@ def board(*, session: Session, actor: Actor, text: str, deals_budget: int = 30) 
                 Column(
                     stage=StageInfo(stage.id, stage.name, stage.position, stage.probability),
                     totals=stage_totals,
-                    deals=tuple(card_of(d, actor) for d in deals),
+                    deals=tuple(card_of(d, actor, may_change=mine(d.owner_id)) for d in deals),
                 )
             )
         boards.append(
@@ -139,13 +141,14 @@ def stage_page(
     )
     workspace = queries.get_workspace(session=session, team_id=actor.team_id)
     assert workspace is not None
+    mine = may_act_for_any(session=session, actor=actor)
     return StagePage(
         scope=scope,
         text=text,
         process=stage.process.name,
         stage=StageInfo(stage.id, stage.name, stage.position, stage.probability),
         totals=totals,
-        deals=tuple(card_of(d, actor) for d in deals),
+        deals=tuple(card_of(d, actor, may_change=mine(d.owner_id)) for d in deals),
         offset=offset,
         currency=workspace.currency,
     )

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from commands.context import Actor
 from commands.deals.cards import Card, card_of
 from commands.nudging import stuck
+from commands.permissions import may_act_for_any
 from commands.reports import board as pipeline
 from commands.reports import forecast as forecasting
 from commands.reports.board import filters_of
@@ -44,7 +45,8 @@ def home(*, session: Session, actor: Actor, selected: str = "") -> Home:
     count, deals = reports.attention(
         session=session, filters=filters, today=actor.today, stuck_before=cutoffs, limit=ATTENTION
     )
-    attention = [card_of(d, actor) for d in deals]
+    mine = may_act_for_any(session=session, actor=actor)
+    attention = [card_of(d, actor, may_change=mine(d.owner_id)) for d in deals]
     reps: tuple[tuple[str, str], ...] = ()
     if actor.role in (Role.MANAGER, Role.ADMIN):
         team = queries.team_of(session=session, team_id=actor.team_id, manager_id=actor.user_id)

@@ -73,6 +73,7 @@ class Call:
             "context": self.context,
             "actor": actor,
             "services": services,
+            "body": {},  # Bolt always has one; a test passes its own when it matters
             **payload,
         }
 

@@ -161,6 +161,11 @@ def test_edit_records_amount_close_probability_and_keeps_override(
         ("amount", "600000", "750000"),
         ("close_date", "2026-12-31", "2027-01-31"),
         ("probability", "auto", "60"),
+        # Every field that changed has its line (issue 16, finding 6: these had none).
+        ("next_step", None, "rappeler"),
+        ("next_step_date", None, "2026-12-04"),
+        ("origin", None, "salon"),
+        ("product", None, "peinture"),
         ("probability", "60", "auto"),
     ]
 

@@ -192,3 +192,23 @@ def test_many_processes_switch_to_a_compact_board(session: Session) -> None:
     message = board_message(pipeline.board(session=session, actor=admin, text="all"), "en")
     assert not message_problems(message["blocks"], message["text"])
     assert any(b["type"] == "actions" for b in message["blocks"])  # the stage picker
+
+
+def test_a_team_board_names_each_deals_owner(session: Session, team: dict[str, Actor]) -> None:
+    """Whose deal is it? Named on the team's and the company's boards, not on one's own."""
+    for actor, text in ((team["boss"], "team"), (team["admin"], "all")):
+        board = pipeline.board(session=session, actor=actor, text=text)
+        lines = [b["text"]["text"] for b in board_message(board, "fr")["blocks"] if "#" in str(b)]
+        deals = [line for line in lines if line.startswith("*#")]
+        owners = ("<@U0ANNA>", "<@U0BEN>", "<@U0SOLO>")
+        assert deals and all(any(o in d.split("\n")[0] for o in owners) for d in deals), deals
+        page = pipeline.stage_page(
+            session=session,
+            actor=actor,
+            text=text,
+            stage_id=board.processes[0].columns[0].stage.id,
+            offset=0,
+        )
+        assert "<@U0BEN>" in str(stage_page_message(page, "fr")["blocks"])
+    own = board_message(pipeline.board(session=session, actor=team["anna"], text=""), "fr")
+    assert "<@U0ANNA>" not in str(own["blocks"])

@@ -139,3 +139,25 @@ def test_a_big_home_stays_within_the_view_limit(session: Session) -> None:
     result = home.home(session=session, actor=rep)
     assert result.attention_count == 300
     assert not view_problems(home_view(result, "fr"))
+
+
+def test_a_click_in_the_home_is_answered_on_top_and_a_teams_deals_name_their_owner(
+    session: Session,
+) -> None:
+    from slack_sdk.models.views import View
+
+    setup_team(session)
+    boss = add_user(session, "U0BOSS", role=Role.MANAGER)
+    anna = add_user(session, "U0ANNA", manager="U0BOSS")
+    late = _deal(session, anna, "Late 9k x close fin décembre")
+    late.close_date = date(2026, 11, 1)
+    session.flush()
+    team = home.home(session=session, actor=boss, selected="team")
+    view = home_view(team, "fr", note="#1 passe en « Rendez-vous planifié ».")
+    assert not view_problems(view)
+    View(**view).validate_json()
+    assert view["blocks"][1]["elements"][0]["text"] == "#1 passe en « Rendez-vous planifié »."
+    lines = [b["text"]["text"] for b in view["blocks"] if b.get("block_id") == "opp:1:s"]
+    assert lines and "<@U0ANNA>" in lines[0].split("\n")[0]
+    own = home_view(home.home(session=session, actor=anna), "fr")
+    assert "<@U0ANNA>" not in str(own["blocks"]) and own["blocks"][1]["type"] == "actions"
