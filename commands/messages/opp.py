@@ -62,6 +62,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This workspace counts in {currency}; an amount in {typed} would skew the totals. "
         "Enter the amount in {currency}.",
     },
+    "opp.quick_amount_not_positive": {
+        "fr": "Rien n’a été enregistré : j’ai lu « {text} » comme le montant, qui doit être "
+        "supérieur à zéro. Le reste se lit ainsi : compte {account}, objet {title}.",
+        "en": "Nothing was saved: I read “{text}” as the amount, which must be greater than "
+        "zero. The rest reads: account {account}, title {title}.",
+    },
+    "opp.quick_amount_too_large": {
+        "fr": "Rien n’a été enregistré : j’ai lu « {text} » comme le montant, qui dépasse le "
+        "maximum accepté (1 000 milliards). Le reste se lit ainsi : compte {account}, "
+        "objet {title}.",
+        "en": "Nothing was saved: I read “{text}” as the amount, which is more than the largest "
+        "accepted (1 trillion). The rest reads: account {account}, title {title}.",
+    },
     "opp.field_too_long": {
         "fr": "Trop long : {max} caractères au plus.",
         "en": "Too long: {max} characters at most.",

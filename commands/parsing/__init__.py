@@ -6,7 +6,14 @@ says what was understood, so the user can fix the text instead of guessing, and 
 is ever stored silently.
 """
 
-from commands.parsing.amounts import MAX_AMOUNT, Amount, find_amount, minor_units, parse_amount
+from commands.parsing.amounts import (
+    MAX_AMOUNT,
+    Amount,
+    find_amount,
+    locate_amount,
+    minor_units,
+    parse_amount,
+)
 from commands.parsing.dates import MAX_YEARS_AHEAD, parse_close_date, warm_up
 from commands.parsing.percent import parse_percent
 from commands.parsing.quick_create import QuickCreate, parse_quick_create
@@ -19,6 +26,7 @@ __all__ = [
     "QuickCreate",
     "clean_text",
     "find_amount",
+    "locate_amount",
     "minor_units",
     "parse_amount",
     "parse_close_date",
