@@ -17,7 +17,13 @@ from commands.parsing.amounts import (
 from commands.parsing.dates import MAX_YEARS_AHEAD, parse_close_date, warm_up
 from commands.parsing.percent import parse_percent
 from commands.parsing.quick_create import QuickCreate, parse_quick_create
-from commands.parsing.text import clean_text, parse_opp_ref, parse_user_mention, split_args
+from commands.parsing.text import (
+    clean_text,
+    parse_opp_ref,
+    parse_user_mention,
+    read_args,
+    split_args,
+)
 
 __all__ = [
     "MAX_AMOUNT",
@@ -34,6 +40,7 @@ __all__ = [
     "parse_percent",
     "parse_quick_create",
     "parse_user_mention",
+    "read_args",
     "split_args",
     "warm_up",
 ]
