@@ -163,3 +163,12 @@ def test_admin_stage_commands_find_the_names_as_typed(
         if p.name == "Appel d’offres"
     )
     assert [s.name for s in queries.live_stages(process)] == ["Dépôt d’offre", "Veille", "Audition"]
+
+
+def test_a_period_may_be_typed_with_spaces() -> None:
+    today = NOW.date()
+    words = read_scope("period 2026-01 .. 2026-06 team", allow_period=True)
+    assert words == ScopeWords("team", filters={"period": "2026-01 .. 2026-06"})
+    assert stats.parse_period(words.filters["period"], today=today) == stats.parse_period(
+        "2026-01..2026-06", today=today
+    )
