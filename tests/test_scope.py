@@ -4,6 +4,8 @@ as people type them: unquoted multi-word names, either apostrophe, no case, no a
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from commands import processes as admin_processes
@@ -53,6 +55,9 @@ from tests.conftest import NOW, add_user, setup_team
         ),
         # the first word is the name's, whatever it says
         ("product Team building", ScopeWords(filters={"product": "Team building"})),
+        # a word of the grammar ends an unquoted name; quotes keep it in
+        ("process Projet équipe", ScopeWords("team", filters={"process": "Projet"})),
+        ('process "Projet équipe"', ScopeWords(filters={"process": "Projet équipe"})),
         # outside the forecast a number is part of a name
         ("process Phase 2", ScopeWords(filters={"process": "Phase 2"})),
     ],
@@ -93,6 +98,34 @@ def test_what_does_not_fit_is_a_usage_error(text: str) -> None:
     with pytest.raises(InvalidInput) as refused:
         read_scope(text)
     assert refused.value.key == "scope.usage"
+
+
+NAME_WORDS = [
+    "Appel",
+    "d'offres",
+    "d’offres",
+    "Grands",
+    "comptes",
+    "Études",
+    "L’Oréal",
+    "2",
+    "v2",
+    "(B2B)",
+]
+
+
+@settings(max_examples=100)
+@given(
+    st.lists(st.sampled_from(NAME_WORDS), min_size=1, max_size=4).map(" ".join),
+    st.sampled_from(["", "team", "all", "<@U0MARIE>"]),
+    st.sampled_from(["process", "processus", "origin", "origine", "product", "produit"]),
+)
+def test_any_name_reads_back_whole_quoted_or_not(name: str, who: str, word: str) -> None:
+    kind = {"": "me", "team": "team", "all": "all", "<@U0MARIE>": "rep"}[who]
+    for typed in (name, f"«{name}»"):
+        words = read_scope(f"{word} {typed} {who}")
+        assert (words.kind, list(words.filters.values())) == (kind, [name])
+        assert read_scope(f"{who} {word} {typed}").filters == words.filters
 
 
 # --- Looked up, on SQLite and PostgreSQL --------------------------------------------------------
