@@ -657,6 +657,40 @@ def test_an_ambiguous_trailing_word_stays_in_the_title(title: str) -> None:
     assert created == QuickCreate("Acme", title, plain(6000), None, None)
 
 
+@pytest.mark.parametrize(
+    ("title", "phrase", "expected"),
+    [
+        # a lenient date reader cannot take a title's word along
+        ("audit A4", "15 octobre", date(2027, 10, 15)),
+        ("audit A4", "dans 3 semaines", date(2026, 12, 18)),
+        ("lot 2", "dans 3 semaines", date(2026, 12, 18)),
+        ("appartement T3", "demain", date(2026, 11, 28)),
+        ("audit mars", "15/10", date(2027, 10, 15)),
+        # words opening a date phrase belong to it
+        ("audit", "le 15 octobre", date(2027, 10, 15)),
+        ("audit", "end of next month", date(2026, 12, 31)),
+        ("site web", "d'ici fin mars", date(2027, 3, 31)),
+    ],
+)
+def test_a_trailing_date_takes_only_its_own_words(title: str, phrase: str, expected: date) -> None:
+    created = parse_quick_create(f"Acme 6k {title} {phrase}", today=TODAY)
+    assert created == QuickCreate("Acme", title, plain(6000), expected, None)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "campagne de Q3",  # the date completes the title
+        "prime de fin d'année",
+        "format le A4",  # "le A4" is not a date, however dateparser reads it
+        "le 15 octobre",  # nothing would be left of the title
+    ],
+)
+def test_a_date_that_completes_the_title_stays_in_it(title: str) -> None:
+    created = parse_quick_create(f"Acme 6k {title}", today=TODAY)
+    assert created == QuickCreate("Acme", title, plain(6000), None, None)
+
+
 def test_a_trailing_date_leaves_a_title_or_is_the_title() -> None:
     created = parse_quick_create("Acme 6k next friday", today=TODAY)
     assert created == QuickCreate("Acme", "next friday", plain(6000), None, None)
@@ -956,6 +990,11 @@ TRAILING_PHRASES = [
     "15 octobre",
     "le 15 octobre",
     "2027-01-15",
+    "demain",
+    "in a month",
+    "d'ici fin mars",
+    "la semaine prochaine",
+    "2 mars",
 ]
 TITLE_WORDS = [
     "audit",
@@ -971,6 +1010,13 @@ TITLE_WORDS = [
     "sécurité",
     "support",
     "Dupond",
+    # words that are also dates', or read by a lenient date reader, stay the title's
+    "A4",
+    "v2",
+    "mars",
+    "friday",
+    "T3",
+    "lot",
 ]
 
 

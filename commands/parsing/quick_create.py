@@ -13,14 +13,22 @@ of title, what follows them must read as a date, and is refused like after "clos
 not ("site web signature xyzzy"). "pour le …" announces a date only when one follows.
 
 A trailing date phrase needs no keyword when it is unambiguous, that is when all of these hold:
-- the last words (at most six) are read whole by `parse_close_date` ("next friday",
-  "vendredi prochain", "dans 3 semaines", "fin octobre", "Q3", "T2 2027", "15/10", "15 octobre");
-- what remains still has a title ("Acme 6k next friday" keeps "next friday" as its title);
+- the line's last words (at most six) are read whole by `parse_close_date` ("next friday",
+  "vendredi prochain", "dans 3 semaines", "fin octobre", "Q3", "T2 2027", "15/10", "15 octobre")
+  and each is a word dates are made of (`is_date_word`), so a title's "A4" or "v2" is never
+  read into a date however lenient the date reader;
+- the phrase is found from the shortest ending up, and once some words read as a date, it
+  grows only by words that open a date phrase ("le", "fin", "end of", "d'ici", "next"): in
+  "Q1 après 15/10" or "appartement T3 demain" the title keeps "après" and "T3";
 - a single word is a date only when it can be nothing else: Q1–Q4, 15/10, 15/10/2027,
-  2027-10-15. A lone month, weekday, year, day number or T1–T4 is also a product or a name
-  ("audit mars", "black friday", "plan 2027", "appartement T3") and stays in the title;
-- a number of units without "dans"/"in" is the length of what is sold ("licence 3 ans",
-  "formation 2 jours"), not a date.
+  2027-10-15, demain, tomorrow. A lone month, weekday, year, day number or T1–T4 is also a
+  product or a name ("audit mars", "black friday", "plan 2027", "appartement T3");
+- a phrase starting with a bare number goes on with a month ("15 octobre"): in "lot 2 dans
+  3 semaines" the 2 is the title's; a number of units without "dans"/"in" is the length of
+  what is sold ("licence 3 ans", "formation 2 jours"), not a date;
+- what the whole phrase leaves is a title ("Acme 6k next friday" keeps "next friday" as its
+  title), and that title does not end on a word calling for a complement ("campagne de Q3",
+  "prime de fin d'année": the date is part of the title).
 A trailing phrase read as a date that is refused (past, more than five years ahead) is refused,
 as after a keyword. A keyword's date wins over a trailing one.
 """
@@ -33,7 +41,7 @@ from datetime import date
 
 from commands.errors import InvalidInput
 from commands.parsing.amounts import Amount, locate_amount
-from commands.parsing.dates import parse_close_date
+from commands.parsing.dates import is_date_word, is_month, parse_close_date
 from commands.parsing.text import clean_text, fold_phrase, read_quoted
 
 
@@ -65,6 +73,18 @@ _MAX_KEYWORDS_TRIED = 5  # each try may cost a dateparser call
 _MAX_TRAILING_WORDS = 6  # "by the end of next month" is the longest anyone types
 _LONE_DATE = re.compile(
     r"q[1-4]|[0-9]{1,2}/[0-9]{1,2}(?:/[0-9]{2}(?:[0-9]{2})?)?|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+    r"|demain|apres-demain|tomorrow"
+)
+# Words that open a date phrase before words already read as a date: "le 15", "fin octobre",
+# "end of next month", "d'ici fin mars", "mi-T3".
+_OPENING = re.compile(
+    r"le|la|l'|the|of|de|du|d'|a|à|au|en|on|by|before|avant|pour|for|vers|around|courant"
+    r"|d'ici|dans|in|within|fin|debut|mi|mid|milieu|middle|end|early|late|beginning|start"
+    r"|next|this|ce|cette"
+)
+# Words after which a date is the title's complement, not the deal's close date.
+_DANGLING = re.compile(
+    r"de|du|des|d'|of|the|for|pour|par|en|le|la|les|l'|a|à|au|aux|avec|with|et|and|sur|on"
 )
 _DURATION = re.compile(
     r"[0-9]+(?:[.,][0-9]+)?\s*(?:j|jours?|sem|semaines?|mois|ans?|annees?|h|heures?|min|minutes?"
@@ -142,31 +162,51 @@ def _keyword_date(
 
 
 def _unambiguous(words: list[str]) -> bool:
-    """Whether trailing words that read as a date can only be one (see the module's rules)."""
+    """Whether trailing words, if they read as a date, can only be one (the module's rules)."""
+    if not all(map(is_date_word, words)):
+        return False
     if len(words) == 1:
         return _LONE_DATE.fullmatch(fold_phrase(words[0])) is not None
+    if words[0].isdigit() and not is_month(words[1]):
+        return False
     return _DURATION.fullmatch(fold_phrase(" ".join(words))) is None
+
+
+def _complete(title: str | None) -> bool:
+    """A title that does not end on a word calling for a complement ("campagne de")."""
+    if title is None:
+        return False
+    last = fold_phrase(title.split()[-1])
+    return _DANGLING.fullmatch(last) is None and not last.endswith("'")
 
 
 def _trailing_date(
     body: str, *, has_account: bool, account: str | None, today: date
 ) -> _Reading | None:
-    """The date phrase ending the line without a keyword, longest first, if unambiguous."""
+    """The date phrase ending the line without a keyword, if unambiguous (the module's rules).
+
+    Read from the shortest ending up: once some words read as a date, a longer phrase only adds
+    words that open a date phrase ("le", "fin", "end of", "d'ici"), so a lenient date reader
+    cannot take a title's word along ("Q1 après 15/10", "T3 demain").
+    """
     spans = list(re.finditer(r"\S+", body))
     words = [span.group() for span in spans]
     first = max(0 if has_account else 1, len(words) - _MAX_TRAILING_WORDS)
-    for index in range(first, len(words)):
+    found: list[_Reading] = []
+    for index in range(len(words) - 1, first - 1, -1):
+        if found and _OPENING.fullmatch(fold_phrase(words[index])) is None:
+            break
         if not _unambiguous(words[index:]):
             continue
         cut = spans[index].start()
         try:
-            reading = _Reading(cut, parse_close_date(body[cut:], today=today), None)
+            found.append(_Reading(cut, parse_close_date(body[cut:], today=today), None))
         except InvalidInput as error:
-            if error.key == "parse.date_unknown":
-                continue
-            reading = _Reading(cut, None, error)
-        if _parts(body[:cut], account=account)[1] is not None:  # a title must remain
-            return reading
+            if error.key != "parse.date_unknown":
+                found.append(_Reading(cut, None, error))
+    # The whole phrase or nothing: what it leaves must be a title.
+    if found and _complete(_parts(body[: found[-1].cut], account=account)[1]):
+        return found[-1]
     return None
 
 
