@@ -96,7 +96,11 @@ def new_opportunity(
         "min_query_length": 1,
         "placeholder": plain_text(t(lang, "modal.account_placeholder"), 150),
     }
-    if prefill.account:
+    if prefill.account_id is not None:  # the account typed already exists: offer it as itself
+        account["initial_option"] = option(
+            fmt.plain(prefill.account or ""), f"id:{prefill.account_id}"
+        )
+    elif prefill.account:
         account["initial_option"] = option(
             t(lang, "modal.account_new", name=fmt.plain(prefill.account)), f"new:{prefill.account}"
         )

@@ -91,10 +91,12 @@ def _bound(text: str, *, last: bool, echo: str) -> date:
 
 
 def parse_period(text: str | None, *, today: date) -> Period:
-    """`<from>..<to>` (either side may be left out), or one year, month or day alone."""
+    """`<from>..<to>` (either side may be left out, spaces allowed), or one year, month or day
+    alone."""
     if not text:
         return Period(add_months(today.replace(day=1), 1 - DEFAULT_MONTHS), today)
     echo = text[:40]
+    text = "".join(text.split())  # "2026-01 .. 2026-06", as the scope's words run to the end
     if ".." in text:
         first, _, second = text.partition("..")
         end = _bound(second, last=True, echo=echo) if second else today

@@ -10,7 +10,14 @@ from sqlalchemy.orm import Session
 from commands.context import Actor
 from commands.deals.cards import Card, card_of
 from commands.errors import DomainError, FormInvalid, InvalidInput, NotFound
-from commands.parsing import Amount, clean_text, parse_amount, parse_close_date, parse_quick_create
+from commands.parsing import (
+    Amount,
+    QuickCreate,
+    clean_text,
+    parse_amount,
+    parse_close_date,
+    parse_quick_create,
+)
 from storage import queries
 from storage.models import Opportunity, Stage, Status
 
@@ -26,9 +33,13 @@ class Prefill:
     """What was understood from the text, to pre-fill the modal."""
 
     account: str | None = None
+    """The account as typed, or as stored when it already exists."""
     title: str | None = None
     amount_text: str | None = None
     close_date: date | None = None
+    account_id: int | None = None
+    """The existing account the typed name matches: the form offers it as itself (`id:<n>`),
+    not as a new account of the same name."""
 
 
 @dataclass(frozen=True)
@@ -71,26 +82,40 @@ class NewOpportunityInput:
 
 
 def quick(*, session: Session, actor: Actor, text: str) -> Created | OpenForm:
-    """Create straight away when the line says enough; otherwise open a pre-filled modal."""
+    """Create straight away when the line says enough; otherwise open a pre-filled modal.
+
+    What cannot be an amount or a date is refused before anything is saved or any form opens.
+    """
     parsed = parse_quick_create(clean_text(text), today=actor.today)
+    if parsed.amount_error is not None:
+        raise _amount_refused(parsed.amount_error, parsed)
     if parsed.date_error is not None:
         raise parsed.date_error  # never store a date we did not understand
     if parsed.amount is not None:
         check_currency(session=session, actor=actor, amount=parsed.amount)
+    # Checked before the form too: the form's fields cannot hold more, and would drop the rest.
+    if parsed.account:
+        _check_length(parsed.account, MAX_ACCOUNT, "account")
+    if parsed.title:
+        _check_length(parsed.title, MAX_TITLE, "title")
     if not (parsed.account and parsed.amount and parsed.close_date and parsed.title):
         amount_text = None
         if parsed.amount is not None:
             amount_text = _plain_amount(parsed.amount.minor)
+        existing = None
+        if parsed.account:
+            existing = queries.find_account(
+                session=session, team_id=actor.team_id, name=parsed.account
+            )
         return OpenForm(
             Prefill(
-                account=parsed.account,
+                account=existing.name if existing else parsed.account,
                 title=parsed.title,
                 amount_text=amount_text,
                 close_date=parsed.close_date,
+                account_id=existing.id if existing else None,
             )
         )
-    _check_length(parsed.account, MAX_ACCOUNT, "account")
-    _check_length(parsed.title, MAX_TITLE, "title")
     stage = _default_stage(session=session, actor=actor)
     opportunity = _create(
         session=session,
@@ -102,6 +127,23 @@ def quick(*, session: Session, actor: Actor, text: str) -> Created | OpenForm:
         stage=stage,
     )
     return Created(card_of(opportunity, actor))
+
+
+def _amount_refused(error: InvalidInput, parsed: QuickCreate) -> InvalidInput:
+    """The line's refused amount, with what the rest of the line was read as."""
+    key = {
+        "parse.amount_not_positive": "opp.quick_amount_not_positive",
+        "parse.amount_too_large": "opp.quick_amount_too_large",
+    }.get(error.key)
+    if key is None:
+        return error
+    return InvalidInput(
+        key,
+        field="amount",
+        text=error.params["text"],
+        account=parsed.account or "—",
+        title=parsed.title or "—",
+    )
 
 
 def choices(*, session: Session, actor: Actor) -> FormChoices:

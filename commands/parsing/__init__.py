@@ -6,11 +6,24 @@ says what was understood, so the user can fix the text instead of guessing, and 
 is ever stored silently.
 """
 
-from commands.parsing.amounts import MAX_AMOUNT, Amount, find_amount, minor_units, parse_amount
+from commands.parsing.amounts import (
+    MAX_AMOUNT,
+    Amount,
+    find_amount,
+    locate_amount,
+    minor_units,
+    parse_amount,
+)
 from commands.parsing.dates import MAX_YEARS_AHEAD, parse_close_date, warm_up
 from commands.parsing.percent import parse_percent
 from commands.parsing.quick_create import QuickCreate, parse_quick_create
-from commands.parsing.text import clean_text, parse_opp_ref, parse_user_mention, split_args
+from commands.parsing.text import (
+    clean_text,
+    parse_opp_ref,
+    parse_user_mention,
+    read_args,
+    split_args,
+)
 
 __all__ = [
     "MAX_AMOUNT",
@@ -19,6 +32,7 @@ __all__ = [
     "QuickCreate",
     "clean_text",
     "find_amount",
+    "locate_amount",
     "minor_units",
     "parse_amount",
     "parse_close_date",
@@ -26,6 +40,7 @@ __all__ = [
     "parse_percent",
     "parse_quick_create",
     "parse_user_mention",
+    "read_args",
     "split_args",
     "warm_up",
 ]

@@ -144,3 +144,38 @@ def find_amount(text: str) -> tuple[int, int, Amount] | None:
         if first_bare is None:
             first_bare = (match.start(), match.end(), amount)
     return first_bare
+
+
+def locate_amount(text: str) -> tuple[int, int, Amount | InvalidInput] | None:
+    """Where the amount of a free-text line is, and its value or why it cannot be one.
+
+    Like `find_amount`, but what reads as the amount and is refused (negative, zero, more than
+    `MAX_AMOUNT`) is returned with its refusal instead of being skipped, so a typo is not
+    silently taken for part of a title. Order of preference: a valid marked amount (currency,
+    k/M), a refused marked one (a minus sign marks it too), a valid bare number, a refused one.
+    A minus followed by a space is a dash between words ("Acme - 6000 € - audit"), not a sign.
+    """
+    ranked: dict[int, tuple[int, int, Amount | InvalidInput]] = {}
+    for match in _AMOUNT_IN_TEXT.finditer(text):
+        start = match.start()
+        sign = match.group("sign") or ""
+        if sign != sign.rstrip():  # "- 6000": a dash between words, read what follows
+            start = match.end("sign")
+            unsigned = _AMOUNT_ALONE.fullmatch(text, start, match.end())
+            if unsigned is None:
+                continue
+            match = unsigned
+        marked = bool(match.group("prefix") or match.group("suffix") or match.group("sign"))
+        multiplier = (match.group("multiplier") or "").lower()
+        if multiplier == "m" and not marked and not any(c in ".," for c in match.group("number")):
+            continue
+        value: Amount | InvalidInput
+        try:
+            value = _amount_of(match, match.group())
+        except InvalidInput as error:
+            if error.key == "parse.amount_invalid":
+                continue  # "6,1234": not written as an amount at all
+            value = error
+        rank = (0 if marked or multiplier else 2) + isinstance(value, InvalidInput)
+        ranked.setdefault(rank, (start, match.end(), value))
+    return ranked[min(ranked)] if ranked else None

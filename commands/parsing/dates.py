@@ -301,6 +301,44 @@ def parse_close_date(text: str, *, today: date) -> date:
     return day
 
 
+# The words a date phrase is made of, besides numbers, months, weekdays and quarters: what
+# `parse_close_date` and dateparser read around them. Used to find a date phrase in free text.
+_PHRASE_WORD = re.compile(
+    r"le|la|les|l|the|of|de|du|des|d|a|au|aux|en|in|on|by|before|avant|pour|for|vers|around"
+    r"|courant|dans|ici|within|from|now|et|and|debut|early|beginning|start|mi|mid|milieu"
+    r"|middle|fin|end|late|year-end|yearend|next|prochain|prochaine|prochains|prochaines"
+    r"|suivant|suivante|this|ce|cette|ci|dernier|derniere|last|premier|premiere|first|second"
+    r"|deuxieme|troisieme|third|quatrieme|fourth|jour|jours|day|days|semaine|semaines|week"
+    r"|weeks|mois|month|months|trimestre|quarter|an|ans|annee|annees|year|years|demain"
+    r"|tomorrow|apres|aujourd'hui|today|un|une|one|deux|two|trois|three|quatre|four|cinq"
+    r"|five|six|sept|seven|huit|eight"
+)
+_NUMBER_WORD = re.compile(
+    rf"[0-9]{{1,4}}{_ORDINAL}|[0-9]{{1,2}}[-/.][0-9]{{1,2}}(?:[-/.][0-9]{{2,4}})?"
+    r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[qt][1-4]"
+)
+
+
+def is_month(word: str) -> bool:
+    """Whether `word` is a month's name or abbreviation ("mars", "oct.", "February")."""
+    return fold_phrase(word).rstrip(".") in _MONTHS
+
+
+def is_date_word(word: str) -> bool:
+    """Whether `word` can belong to a date phrase: a number, a numeric date, a month, a weekday,
+    a quarter, or a word around them ("fin", "next", "dans", "semaines", "d'ici", "mi-octobre").
+    A title's words ("A4", "v2", "audit") are not, so a date reader cannot swallow them."""
+    folded = fold_phrase(word).rstrip(".,")
+    parts = [part.removeprefix("d'").removeprefix("l'") for part in folded.split("-") if part]
+    return bool(parts) and all(
+        _PHRASE_WORD.fullmatch(part) is not None
+        or part in _MONTHS
+        or part in _WEEKDAYS
+        or _NUMBER_WORD.fullmatch(part) is not None
+        for part in parts
+    )
+
+
 def warm_up() -> None:
     """Load dateparser's French and English data now, so the first user does not wait for it.
 

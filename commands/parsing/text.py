@@ -22,9 +22,9 @@ def echo(text: str, *, limit: int = _ECHO_LEN) -> str:
 
 
 def fold_phrase(text: str) -> str:
-    """What a grammar reads: folded like names, curly apostrophes straightened, and lower case
+    """What a grammar reads: folded like names (curly apostrophes straightened), lower case
     again (compatibility forms like "𝐌" fold to a capital), trailing punctuation dropped."""
-    return fold(text.replace("’", "'").replace("‘", "'")).lower().rstrip(".!?,; ")
+    return fold(text).lower().rstrip(".!?,; ")
 
 
 # Control characters, lone surrogates (they break database encoders) and invisible direction
@@ -74,9 +74,10 @@ def read_quoted(text: str, start: int) -> tuple[str, int] | None:
         end += 1
 
 
-def split_args(text: str) -> list[str]:
-    """Split on whitespace, keeping quoted groups ("…", '…', “…”, «…») as one argument."""
-    args: list[str] = []
+def read_args(text: str) -> list[tuple[str, bool]]:
+    """Split on whitespace, keeping quoted groups ("…", '…', “…”, «…») as one argument;
+    each argument comes with whether it was quoted (a quoted name is whole: nothing joins it)."""
+    args: list[tuple[str, bool]] = []
     i, n = 0, len(text)
     while i < n:
         if text[i].isspace():
@@ -85,14 +86,19 @@ def split_args(text: str) -> list[str]:
         quoted = read_quoted(text, i)
         if quoted is not None:
             arg, i = quoted
-            args.append(arg)
+            args.append((arg, True))
             continue
         end = i
         while end < n and not text[end].isspace():
             end += 1
-        args.append(text[i:end])
+        args.append((text[i:end], False))
         i = end
     return args
+
+
+def split_args(text: str) -> list[str]:
+    """Split on whitespace, keeping quoted groups ("…", '…', “…”, «…») as one argument."""
+    return [arg for arg, _ in read_args(text)]
 
 
 _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")

@@ -1,19 +1,24 @@
 """Whose deals a report covers: `[@rep | team | all] [process <name>] [origin <x>] [product <x>]`
-(and `period <from>..<to>` for the stats).
+(and `months <N>` for the forecast, `period <from>..<to>` for the stats).
 
 The same words and the same permissions for /pipeline, /forecast and the stats: a rep sees
 their own; a manager a rep of theirs or their whole team; an admin anyone, or everyone.
+
+Names are typed as people type them: `process Appel d'offres` needs no quotes. An unquoted name
+runs to the next word of this grammar (a mention, team/all, a filter word; in the forecast a
+bare number, the months) or the end; a quoted one is whole. Either apostrophe, case and accents
+are ignored when a process is looked up (`storage.text.fold`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
 from commands.context import Actor
 from commands.errors import Forbidden, InvalidInput, NotFound
-from commands.parsing import parse_user_mention, split_args
+from commands.parsing import parse_user_mention, read_args
 from commands.permissions import may_act_for
 from storage import queries
 from storage.models import Role
@@ -51,6 +56,65 @@ class Scope:
     period: str | None = None  # as typed; `commands.analytics.stats` reads it
 
 
+@dataclass(frozen=True)
+class ScopeWords:
+    """What a scope's text says, before anyone or anything is looked up."""
+
+    kind: str = "me"  # "me", "rep", "team", "all"
+    rep: str | None = None  # the user mentioned, for "rep"
+    filters: dict[str, str] = field(default_factory=dict)  # filter → value as typed
+
+
+def read_scope(text: str, *, allow_months: bool = False, allow_period: bool = False) -> ScopeWords:
+    """The words of a scope (see the module doc); `scope.usage` when they do not fit."""
+    allowed = {"months": allow_months, "period": allow_period}
+    args = read_args(text)
+    kind, rep = "me", None
+    filters: dict[str, str] = {}
+
+    def ends_a_name(arg: str, quoted: bool) -> bool:
+        if quoted:
+            return True
+        word = queries.name_key(arg)
+        filter_word = word in FILTER_WORDS and allowed.get(FILTER_WORDS[word], True)
+        return (
+            parse_user_mention(arg) is not None
+            or word in TEAM_WORDS
+            or word in ALL_WORDS
+            or filter_word
+            or (word.isdigit() and allow_months and "months" not in filters)
+        )
+
+    i = 0
+    while i < len(args):
+        arg = args[i][0]
+        word = queries.name_key(arg)
+        mention = parse_user_mention(arg)
+        if mention is not None:
+            kind, rep = "rep", mention
+        elif word in TEAM_WORDS:
+            kind, rep = "team", None
+        elif word in ALL_WORDS:
+            kind, rep = "all", None
+        elif word in FILTER_WORDS and i + 1 < len(args):
+            name = FILTER_WORDS[word]
+            if not allowed.get(name, True):
+                raise InvalidInput("scope.usage")
+            value, value_quoted = args[i + 1]
+            i += 1
+            # The first word is the name's whatever it says ("product Team building").
+            while not value_quoted and i + 1 < len(args) and not ends_a_name(*args[i + 1]):
+                i += 1
+                value = f"{value} {args[i][0]}"
+            filters[name] = value
+        elif word.isdigit() and allow_months and "months" not in filters:
+            filters["months"] = word
+        else:
+            raise InvalidInput("scope.usage")
+        i += 1
+    return ScopeWords(kind, rep, filters)
+
+
 def resolve(
     *,
     session: Session,
@@ -59,34 +123,18 @@ def resolve(
     allow_months: bool = False,
     allow_period: bool = False,
 ) -> Scope:
-    args = split_args(text)
-    kind, subject = "me", actor.user_id
+    words = read_scope(text, allow_months=allow_months, allow_period=allow_period)
+    kind, filters = words.kind, words.filters
+    subject = actor.user_id
     owners: tuple[str, ...] = (actor.user_id,)
-    filters: dict[str, str] = {}
-    i = 0
-    while i < len(args):
-        word = queries.name_key(args[i])
-        mention = parse_user_mention(args[i])
-        if mention is not None:
-            kind, subject = "rep", mention
-            owners = (mention,)
-        elif word in TEAM_WORDS:
-            kind, subject = "team", actor.user_id
-            team = queries.team_of(session=session, team_id=actor.team_id, manager_id=actor.user_id)
-            owners = (actor.user_id, *team)
-        elif word in ALL_WORDS:
-            kind, subject, owners = "all", "", ()
-        elif word in FILTER_WORDS and i + 1 < len(args):
-            name = FILTER_WORDS[word]
-            if (name == "months" and not allow_months) or (name == "period" and not allow_period):
-                raise InvalidInput("scope.usage")
-            filters[name] = args[i + 1]
-            i += 1
-        elif word.isdigit() and allow_months and "months" not in filters:
-            filters["months"] = word
-        else:
-            raise InvalidInput("scope.usage")
-        i += 1
+    if kind == "rep":
+        assert words.rep is not None
+        subject, owners = words.rep, (words.rep,)
+    elif kind == "team":
+        team = queries.team_of(session=session, team_id=actor.team_id, manager_id=actor.user_id)
+        owners = (actor.user_id, *team)
+    elif kind == "all":
+        subject, owners = "", ()
     _check(session, actor, kind, subject)
     process_id = process_name = None
     if "process" in filters:

@@ -623,6 +623,149 @@ def test_quick_create_refuses_too_long_text() -> None:
     assert excinfo.value.key == "parse.text_too_long"
 
 
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("next friday", date(2026, 12, 4)),
+        ("vendredi prochain", date(2026, 12, 4)),
+        ("dans 3 semaines", date(2026, 12, 18)),
+        ("in 3 weeks", date(2026, 12, 18)),
+        ("fin octobre", date(2027, 10, 31)),
+        ("Q3", date(2027, 9, 30)),
+        ("T2 2027", date(2027, 6, 30)),
+        ("15/10", date(2027, 10, 15)),
+        ("15 octobre", date(2027, 10, 15)),
+        ("2027-01-15", date(2027, 1, 15)),
+    ],
+)
+def test_a_trailing_date_phrase_needs_no_keyword(phrase: str, expected: date) -> None:
+    created = parse_quick_create(f"Acme 6k website {phrase}", today=TODAY)
+    assert created == QuickCreate("Acme", "website", plain(6000), expected, None)
+    # without an amount too, the first word staying the account
+    created = parse_quick_create(f"Acme website {phrase}", today=TODAY)
+    assert (created.account, created.title, created.close_date) == ("Acme", "website", expected)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "audit mars",  # a lone month is also a name
+        "campagne black friday",  # a lone weekday too
+        "plan 2027",  # a lone year
+        "appartement T3",  # a lone T1–T4 (a flat's size)
+        "lot 15",  # a lone day number
+        "licence 3 ans",  # a length of what is sold, not a date
+        "formation 2 jours",
+        "version 2.5",
+    ],
+)
+def test_an_ambiguous_trailing_word_stays_in_the_title(title: str) -> None:
+    created = parse_quick_create(f"Acme 6k {title}", today=TODAY)
+    assert created == QuickCreate("Acme", title, plain(6000), None, None)
+
+
+@pytest.mark.parametrize(
+    ("title", "phrase", "expected"),
+    [
+        # a lenient date reader cannot take a title's word along
+        ("audit A4", "15 octobre", date(2027, 10, 15)),
+        ("audit A4", "dans 3 semaines", date(2026, 12, 18)),
+        ("lot 2", "dans 3 semaines", date(2026, 12, 18)),
+        ("appartement T3", "demain", date(2026, 11, 28)),
+        ("audit mars", "15/10", date(2027, 10, 15)),
+        # words opening a date phrase belong to it
+        ("audit", "le 15 octobre", date(2027, 10, 15)),
+        ("audit", "end of next month", date(2026, 12, 31)),
+        ("site web", "d'ici fin mars", date(2027, 3, 31)),
+    ],
+)
+def test_a_trailing_date_takes_only_its_own_words(title: str, phrase: str, expected: date) -> None:
+    created = parse_quick_create(f"Acme 6k {title} {phrase}", today=TODAY)
+    assert created == QuickCreate("Acme", title, plain(6000), expected, None)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "campagne de Q3",  # the date completes the title
+        "prime de fin d'année",
+        "format le A4",  # "le A4" is not a date, however dateparser reads it
+        "le 15 octobre",  # nothing would be left of the title
+    ],
+)
+def test_a_date_that_completes_the_title_stays_in_it(title: str) -> None:
+    created = parse_quick_create(f"Acme 6k {title}", today=TODAY)
+    assert created == QuickCreate("Acme", title, plain(6000), None, None)
+
+
+def test_a_trailing_date_leaves_a_title_or_is_the_title() -> None:
+    created = parse_quick_create("Acme 6k next friday", today=TODAY)
+    assert created == QuickCreate("Acme", "next friday", plain(6000), None, None)
+
+
+def test_a_trailing_date_that_is_refused_is_refused() -> None:
+    created = parse_quick_create("Acme 6k website fin 2020", today=TODAY)
+    assert (created.title, created.close_date) == ("website", None)
+    assert created.date_error is not None
+    assert created.date_error.key == "parse.date_past"
+
+
+def test_a_keyword_date_wins_over_the_words_before_it() -> None:
+    created = parse_quick_create("Acme 6k signature électronique next friday", today=TODAY)
+    assert created == QuickCreate(
+        "Acme", "signature électronique", plain(6000), date(2026, 12, 4), None
+    )
+
+
+@pytest.mark.parametrize("keyword", ["signature", "close", "due", "date", "clôture", "échéance"])
+def test_an_unreadable_date_after_a_keyword_is_refused_the_same_way(keyword: str) -> None:
+    created = parse_quick_create(f"Acme 6k website {keyword} xyzzy", today=TODAY)
+    assert (created.account, created.title, created.amount) == ("Acme", "website", plain(6000))
+    assert created.close_date is None
+    assert created.date_error is not None
+    assert (created.date_error.key, created.date_error.params) == (
+        "parse.date_unknown",
+        {"text": "xyzzy"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "echoed"),
+    [
+        ("Acme -6000 website", "parse.amount_not_positive", "-6000"),
+        ("Acme −6 000 € website", "parse.amount_not_positive", "−6 000 €"),
+        ("Acme 0 € website", "parse.amount_not_positive", "0 €"),
+        ("Acme 0 website", "parse.amount_not_positive", "0"),
+        ("Acme 6 000 000 000 000 € website", "parse.amount_too_large", "6 000 000 000 000 €"),
+        ("Acme 6000000000000 website", "parse.amount_too_large", "6000000000000"),
+        ("Acme 5000000000k website", "parse.amount_too_large", "5000000000k"),
+    ],
+)
+def test_what_cannot_be_an_amount_is_refused_not_put_in_the_title(
+    text: str, key: str, echoed: str
+) -> None:
+    created = parse_quick_create(text, today=TODAY)
+    assert (created.account, created.title, created.amount) == ("Acme", "website", None)
+    assert created.amount_error is not None
+    assert (created.amount_error.key, created.amount_error.params) == (key, {"text": echoed})
+    for lang in LANGUAGES:
+        assert t(lang, created.amount_error.key, **created.amount_error.params)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a dash between words is not a minus sign
+        ("Acme - 6000 € - website", QuickCreate("Acme", "website", eur(6000), None, None)),
+        # a valid amount elsewhere wins over a refused one
+        ("Acme 5k lot 0 €", QuickCreate("Acme", "lot 0 €", plain(5000), None, None)),
+        ("Acme 6000 phase 0", QuickCreate("Acme", "phase 0", plain(6000), None, None)),
+    ],
+)
+def test_a_refused_amount_does_not_hide_a_good_one(text: str, expected: QuickCreate) -> None:
+    assert parse_quick_create(text, today=TODAY) == expected
+
+
 # --- The catalog -----------------------------------------------------------------------------
 
 
@@ -836,3 +979,84 @@ def test_warm_up_loads_both_languages_of_relative_dates() -> None:
     warm_up()
     assert parse_close_date("dans 3 semaines", today=TODAY) == date(2026, 12, 18)
     assert parse_close_date("in 3 weeks", today=TODAY) == date(2026, 12, 18)
+
+
+TRAILING_PHRASES = [
+    "next friday",
+    "vendredi prochain",
+    "dans 3 semaines",
+    "in 2 weeks",
+    "fin octobre",
+    "mi-octobre 2027",
+    "end of next month",
+    "Q3",
+    "T2 2027",
+    "début T3",
+    "15/10",
+    "15/10/2027",
+    "15 octobre",
+    "le 15 octobre",
+    "2027-01-15",
+    "demain",
+    "in a month",
+    "d'ici fin mars",
+    "la semaine prochaine",
+    "2 mars",
+]
+TITLE_WORDS = [
+    "audit",
+    "peinture",
+    "site",
+    "web",
+    "licence",
+    "renouvellement",
+    "A4",
+    "v2",
+    "électronique",
+    "hall",
+    "sécurité",
+    "support",
+    "Dupond",
+    # words that are also dates', or read by a lenient date reader, stay the title's
+    "A4",
+    "v2",
+    "mars",
+    "friday",
+    "T3",
+    "lot",
+]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.sampled_from(TITLE_WORDS), min_size=1, max_size=4),
+    st.sampled_from(TRAILING_PHRASES),
+    st.sampled_from(["6k", "6 000 €", "$1,200.50", '"Acme Corp" 6k', ""]),
+)
+def test_a_trailing_date_phrase_is_never_in_the_title(
+    words: list[str], phrase: str, amount: str
+) -> None:
+    text = f"{amount} {' '.join(words)} {phrase}"
+    if not amount.startswith('"'):
+        text = "Acme " + text
+    created = parse_quick_create(text, today=TODAY)
+    assert created.close_date == parse_close_date(phrase, today=TODAY)
+    assert created.title == " ".join(words)
+
+
+refused_amounts = st.one_of(
+    st.integers(min_value=-(10**15), max_value=0).map(str),
+    st.integers(min_value=1, max_value=10**15).map(lambda n: f"-{thousands(n, ' ')} €"),
+    st.integers(min_value=10**12 + 1, max_value=10**16).map(lambda n: thousands(n, " ") + " €"),
+    st.integers(min_value=10**12 + 1, max_value=10**16).map(str),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(refused_amounts, st.sampled_from(["", " close fin mars", " next friday"]))
+def test_a_refused_amount_never_yields_an_amount(amount: str, when: str) -> None:
+    created = parse_quick_create(f"Acme {amount} audit{when}", today=TODAY)
+    assert created.amount is None
+    assert created.amount_error is not None
+    assert created.amount_error.params["text"] == amount
+    assert (created.account, created.title) == ("Acme", "audit")

@@ -131,6 +131,19 @@ def test_the_modal_groups_stages_by_process_and_stays_valid() -> None:
     assert account["initial_option"]["value"] == "new:Dupond"
 
 
+def test_the_modal_offers_an_existing_account_as_itself_not_as_a_new_one() -> None:
+    choices = FormChoices(
+        processes=(ProcessChoice(1, "P", ((1, "A", 5), (2, "B", 10))),), currency="EUR"
+    )
+    view = modal.new_opportunity(
+        choices, Prefill(account="Dupond SA", account_id=7), "en", metadata={}
+    )
+    assert not view_problems(view)
+    account = next(b for b in view["blocks"] if b.get("block_id") == "account")["element"]
+    assert account["initial_option"]["value"] == "id:7"
+    assert account["initial_option"]["text"]["text"] == "Dupond SA"
+
+
 def test_the_modal_with_one_process_has_plain_options() -> None:
     choices = FormChoices(
         processes=(ProcessChoice(1, "P", ((1, "A", 5), (2, "B", 10))),), currency="EUR"
