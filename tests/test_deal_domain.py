@@ -9,12 +9,19 @@ import pytest
 from sqlalchemy.orm import Session
 
 from commands.context import Actor
-from commands.deals import edit, moves, new, router, show, snooze
-from commands.deals.account import AccountView
-from commands.deals.cards import Card
-from commands.deals.listing import OpportunityList
+from commands.deals import (
+    AccountView,
+    Card,
+    OpportunityList,
+    edit,
+    moves,
+    new,
+    router,
+    show,
+    snooze,
+)
 from commands.errors import FormInvalid, InvalidInput, NotFound
-from commands.io.export import Plan
+from commands.io import Plan
 from storage.models import Opportunity, Status
 from tests.conftest import add_user, setup_team
 

@@ -23,10 +23,9 @@ from bot.listeners.replies import reply
 from bot.services import Services
 from bot.views import deals as deal_views
 from commands.context import Actor
+from commands.deals import Card, transitions
 from commands.deals import edit as opp_edit
 from commands.deals import show as opp_show
-from commands.deals import transitions
-from commands.deals.cards import Card
 from commands.errors import ConcurrentEdit, InvalidInput
 from commands.i18n import t
 from storage import queries

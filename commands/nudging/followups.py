@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from commands.context import Actor, zone
-from commands.deals.cards import Card, card_of
+from commands.deals import Card, card_of
 from commands.errors import InvalidInput, NotFound
 from commands.nudging.nudges import Recipient
 from commands.parsing import clean_text, split_args
