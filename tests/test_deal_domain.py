@@ -20,10 +20,12 @@ from commands.deals import (
     show,
     snooze,
 )
-from commands.errors import FormInvalid, InvalidInput, NotFound
+from commands.errors import ConcurrentEdit, FormInvalid, InvalidInput, NotFound
 from commands.io import Plan
+from storage import queries
+from storage.db import Database
 from storage.models import Opportunity, Status
-from tests.conftest import add_user, setup_team
+from tests.conftest import add_user, make_actor, setup_team
 
 
 @pytest.fixture
@@ -185,3 +187,27 @@ def test_snooze_resumes_after_the_days_picked() -> None:
         with pytest.raises(InvalidInput) as refused:
             snooze.after_days(days, today=today)
         assert refused.value.key == "nudge.snooze_invalid"
+
+
+# --- a concurrent edit ------------------------------------------------------------------------
+
+
+def test_a_deal_changed_meanwhile_is_a_domain_error(database: Database) -> None:
+    """What the card listeners catch to answer with the deal as it is now: no SQLAlchemy."""
+    team = f"T0RACE{database.engine.dialect.name[:2].upper()}"
+    with database.transaction() as session:
+        setup_team(session, team_id=team)
+        add_user(session, "U0REP", team_id=team)
+        actor = make_actor("U0REP", team_id=team)
+        new.quick(session=session, actor=actor, text="Dupond 6000 peinture close fin décembre")
+    with database.reading() as session:
+        seen = show.find(session=session, actor=actor, ref="#1")
+        session.expunge(seen)
+    with database.transaction() as session:
+        edit.handle(session=session, actor=actor, text="#1 amount 7000")
+    with pytest.raises(ConcurrentEdit), database.transaction() as session:
+        session.add(seen)
+        seen.amount_minor = 800_000
+    with database.reading() as session:
+        deal = queries.get_opportunity(session=session, team_id=team, number=1)
+        assert deal is not None and deal.amount_minor == 700_000
