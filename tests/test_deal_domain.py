@@ -211,3 +211,12 @@ def test_a_deal_changed_meanwhile_is_a_domain_error(database: Database) -> None:
     with database.reading() as session:
         deal = queries.get_opportunity(session=session, team_id=team, number=1)
         assert deal is not None and deal.amount_minor == 700_000
+
+
+def test_a_stage_number_in_other_digits_is_refused_not_a_crash(
+    session: Session, rep: Actor
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        moves.move(session=session, actor=rep, text="#1 ²")
+    assert refused.value.key == "move.stage_unknown"
+    assert _deal(session, rep).version == 1
