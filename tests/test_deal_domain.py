@@ -194,7 +194,7 @@ def test_snooze_resumes_after_the_days_picked() -> None:
 
 def test_a_deal_changed_meanwhile_is_a_domain_error(database: Database) -> None:
     """What the card listeners catch to answer with the deal as it is now: no SQLAlchemy."""
-    team = f"T0RACE{database.engine.dialect.name[:2].upper()}"
+    team = f"T0CONC{database.engine.dialect.name[:2].upper()}"
     with database.transaction() as session:
         setup_team(session, team_id=team)
         add_user(session, "U0REP", team_id=team)

@@ -145,8 +145,8 @@ def add_rule(*, session: Session, actor: Actor, args: list[str]) -> FollowUpRule
         wanted = name_key(" ".join(rest[:number]))
         stages = queries.live_stages(process)
         stage = next((s for s in stages if name_key(s.name) == wanted), None)
-        number = wanted.isascii() and wanted.isdigit()  # "²" passes isdigit, not int
-        if stage is None and number and 1 <= int(wanted) <= len(stages):
+        by_rank = wanted.isascii() and wanted.isdigit()  # "²" passes isdigit, not int
+        if stage is None and by_rank and 1 <= int(wanted) <= len(stages):
             stage = stages[int(wanted) - 1]
         if stage is None:
             raise NotFound(
