@@ -15,9 +15,9 @@ from matplotlib.ticker import FuncFormatter
 
 from bot import format as fmt
 from bot.views.stats import short_month
-from commands.analytics.stats import Stats
+from commands.analytics import Stats
 from commands.i18n import t
-from commands.reports.forecast import Forecast
+from commands.reports import Forecast
 
 # pyplot keeps global state; Figure objects do not, but font caches are shared: one at a time.
 _LOCK = threading.Lock()

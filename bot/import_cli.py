@@ -21,7 +21,7 @@ from slack_sdk.http_retry import RateLimitErrorRetryHandler
 from bot.services import utc_now
 from bot.settings import Settings
 from commands.errors import DomainError
-from commands.i18n import t
+from commands.i18n import LANGUAGES, t
 from commands.io import headers, importer, spreadsheet
 from commands.workspace import ensure_workspace
 from storage import queries
@@ -33,7 +33,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     parser.add_argument("file", type=Path, help="the spreadsheet (.csv or .xlsx)")
     parser.add_argument("--team", required=True, help="the Slack team id (T…) to import into")
     parser.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
-    parser.add_argument("--lang", choices=("fr", "en"), default=None, help="language of the report")
+    parser.add_argument("--lang", choices=LANGUAGES, default=None, help="language of the report")
 
 
 def lookup_emails(client: WebClient, emails: Iterable[str]) -> dict[str, str | None]:

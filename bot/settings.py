@@ -9,6 +9,8 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from commands.i18n import LANGUAGES
+
 SLACK_API_DEFAULT = "https://slack.com/api/"
 
 
@@ -47,8 +49,9 @@ class Settings:
         if len(currency) != 3 or not currency.isalpha():
             raise ConfigError(f"SALESBOT_CURRENCY must be an ISO 4217 code, not {currency!r}")
         language = (get("SALESBOT_LANGUAGE") or "fr").lower()
-        if language not in ("fr", "en"):
-            raise ConfigError(f"SALESBOT_LANGUAGE must be fr or en, not {language!r}")
+        if language not in LANGUAGES:
+            wanted = " or ".join(LANGUAGES)
+            raise ConfigError(f"SALESBOT_LANGUAGE must be {wanted}, not {language!r}")
         return cls(
             bot_token=get("SLACK_BOT_TOKEN"),
             signing_secret=get("SLACK_SIGNING_SECRET"),

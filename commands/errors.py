@@ -7,6 +7,19 @@ from __future__ import annotations
 
 from typing import Any
 
+# Raised by storage when the deal changed under a request (its version moved on): the caller
+# answers with the deal as it is now. Re-exported so the floors above import no SQLAlchemy.
+from storage.db import ConcurrentEdit
+
+__all__ = [
+    "ConcurrentEdit",
+    "DomainError",
+    "Forbidden",
+    "FormInvalid",
+    "InvalidInput",
+    "NotFound",
+]
+
 
 class DomainError(Exception):
     """A refusal the user should read: the key names a message in the catalog."""

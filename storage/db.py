@@ -17,10 +17,20 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Under this many rows any plan is fast: a small workspace never pays for ANALYZE.
 STATISTICS_FLOOR = 5_000
+
+
+class ConcurrentEdit(StaleDataError):
+    """Another request changed the row (its version moved on) between our read and our write;
+    nothing of this transaction was saved.
+
+    Raised by `Database.transaction` so the floors above recognise a concurrent edit without
+    importing SQLAlchemy; still a `StaleDataError` for code that catches that.
+    """
 
 
 def conflict_insert(session: Session) -> Any:
@@ -97,8 +107,13 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work is committed on success and rolled back on any error."""
-        with self.sessions.begin() as session:
-            yield session
+        try:
+            with self.sessions.begin() as session:
+                yield session
+        except StaleDataError as stale:
+            if isinstance(stale, ConcurrentEdit):
+                raise
+            raise ConcurrentEdit(*stale.args) from stale
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -35,7 +35,7 @@ from bot.devtools.slackreq import (
 )
 from bot.services import Services
 from bot.settings import Settings
-from commands.io.demo import DEMO_TEAM, DEMO_USERS, load_demo
+from commands.io import DEMO_TEAM, DEMO_USERS, load_demo
 from commands.parsing import warm_up
 from storage.db import Database
 

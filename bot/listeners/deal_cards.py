@@ -14,7 +14,6 @@ from typing import Any
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
-from sqlalchemy.orm.exc import StaleDataError
 
 from bot.ids import Action, Block, Callback, Menu, parse_card_value
 from bot.listeners.deal_changes import (
@@ -44,7 +43,7 @@ from commands.deals import new as opp_new
 from commands.deals import show as opp_show
 from commands.deals import snooze as opp_snooze
 from commands.deals import transitions
-from commands.errors import FormInvalid, InvalidInput
+from commands.errors import ConcurrentEdit, FormInvalid, InvalidInput
 from commands.permissions import check_can_change
 from storage import queries
 
@@ -227,7 +226,7 @@ def _edit(
             return opp_edit.submit(
                 session=session, actor=actor, number=number, form=form, expected_version=version
             )
-    except (transitions.Stale, StaleDataError):
+    except (transitions.Stale, ConcurrentEdit):
         conflict = InvalidInput("move.conflict", number=number)
         raise FormInvalid({Block.TITLE: conflict}) from None
 

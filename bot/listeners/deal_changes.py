@@ -17,7 +17,6 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from bot import format as fmt
 from bot.home import publish_home, refresh_homes
@@ -25,11 +24,10 @@ from bot.listeners.replies import HOME, home_selected, in_home, reply
 from bot.services import Services
 from bot.views import deals as deal_views
 from commands.context import Actor
+from commands.deals import Card, transitions
 from commands.deals import edit as opp_edit
 from commands.deals import show as opp_show
-from commands.deals import transitions
-from commands.deals.cards import Card
-from commands.errors import InvalidInput
+from commands.errors import ConcurrentEdit, InvalidInput
 from commands.i18n import t
 from storage import queries
 from storage.db import Database
@@ -87,7 +85,7 @@ def run_change(
             session.flush()
             card = opp_show.full_card(session=session, actor=actor, opportunity=deal)
         return Changed(card, outcome_text(actor, outcome), outcome)
-    except (transitions.Stale, StaleDataError) as stale:
+    except (transitions.Stale, ConcurrentEdit) as stale:
         key = "move.stale" if isinstance(stale, transitions.Stale) else "move.conflict"
         card = current_card(db, actor, number)
         stage = card.stage.name

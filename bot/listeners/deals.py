@@ -25,15 +25,12 @@ from bot.views import deal_forms
 from bot.views import deals as deal_views
 from bot.views.blocks import option
 from commands.context import Actor
-from commands.deals import listing, router
+from commands.deals import AccountView, Card, OpportunityList, listing, router
 from commands.deals import new as opp_new
 from commands.deals import show as opp_show
-from commands.deals.account import AccountView
-from commands.deals.cards import Card
-from commands.deals.listing import OpportunityList
 from commands.errors import FormInvalid
 from commands.i18n import t
-from commands.io.export import Plan
+from commands.io import Plan
 
 
 def opp_command(

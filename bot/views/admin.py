@@ -24,12 +24,17 @@ from bot.views.blocks import (
     section,
 )
 from bot.views.nudging import threshold_note
-from commands.admin.roles import AnnounceChannel, LostReasons, RoleChanged, TeamChanged, TeamListing
+from commands.admin import (
+    AnnounceChannel,
+    LostReasons,
+    RoleChanged,
+    TargetSet,
+    TeamChanged,
+    TeamListing,
+)
 from commands.admin.router import Result, SettingsApplied
-from commands.admin.targets import TargetSet
 from commands.i18n import t
-from commands.nudging.followups import FollowUpRules
-from commands.nudging.settings import DigestSettings, NudgeSettings, OutboxReport
+from commands.nudging import DigestSettings, FollowUpRules, NudgeSettings, OutboxReport
 from commands.processes import NeedsDestination, Overview, ProcessChanged, ProcessView
 from storage.models import Role
 

@@ -23,8 +23,7 @@ from bot.views.blocks import (
 )
 from bot.views.deals import deal_block, message
 from commands.i18n import t
-from commands.reports.board import Board, StagePage
-from commands.reports.scope import Scope
+from commands.reports import Board, Scope, StagePage
 from storage.reports import Totals
 
 

@@ -8,8 +8,7 @@ from typing import Any
 from bot import format as fmt
 from bot.ids import Action, Block, Callback
 from bot.views.blocks import context, option, plain_text
-from commands.deals.cards import Card
-from commands.deals.new import QUALIFICATION, FormChoices, Prefill
+from commands.deals import QUALIFICATION, Card, FormChoices, Prefill
 from commands.i18n import t
 
 QUALIFICATION_LABELS = {

@@ -19,9 +19,7 @@ from bot.views.blocks import (
     plain_text,
     section,
 )
-from commands.deals.account import AccountView
-from commands.deals.cards import Card, HistoryEntry
-from commands.deals.listing import OpportunityList
+from commands.deals import AccountView, Card, HistoryEntry, OpportunityList
 from commands.i18n import t, tn
 from storage.models import ChangeKind, Status
 

@@ -10,7 +10,7 @@ from bot.views.blocks import Block, button, context, header, section
 from bot.views.board import scope_filters, scope_title
 from bot.views.deals import message
 from commands.i18n import t
-from commands.reports.forecast import Forecast
+from commands.reports import Forecast
 
 
 def _cell(value: str, width: int) -> str:

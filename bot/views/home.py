@@ -22,7 +22,7 @@ from bot.views.board import scope_title, several_owners, totals_text
 from bot.views.deals import card_summary
 from bot.views.forecast import table
 from commands.i18n import t
-from commands.reports.home import Home
+from commands.reports import Home
 
 
 def home_view(result: Home, lang: str, *, note: str = "") -> dict[str, Any]:

@@ -26,11 +26,10 @@ from bot.views.blocks import (
 )
 from bot.views.deals import card_summary, summary_line
 from bot.views.stats import signal_text
-from commands.deals.cards import Card
+from commands.deals import Card
 from commands.i18n import t
+from commands.nudging import MIN_STAYS, PERCENTILE, Threshold, followups, nudges
 from commands.nudging import digest as digests
-from commands.nudging import followups, nudges
-from commands.nudging.stuck import MIN_STAYS, PERCENTILE, Threshold
 
 SNOOZE_DAYS = (3, 7, 14)
 TEXT_MAX = 3000  # the notification text; the blocks carry the rest

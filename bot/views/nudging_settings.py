@@ -8,8 +8,7 @@ from bot import format as fmt
 from bot.views.blocks import Block, context, section
 from bot.views.nudging import TEXT_MAX
 from commands.i18n import t
-from commands.nudging import followups
-from commands.nudging.settings import DigestSettings, NudgeSettings, OutboxReport
+from commands.nudging import DigestSettings, NudgeSettings, OutboxReport, followups
 
 
 def _time(minute: int) -> str:

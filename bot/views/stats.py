@@ -18,8 +18,7 @@ from bot.ids import StatsButton
 from bot.views.blocks import Block, button, context, fit_message, header, section
 from bot.views.board import scope_filters, scope_title
 from bot.views.deals import message
-from commands.analytics.coaching import Coaching, Signal, SignalKind
-from commands.analytics.stats import ProcessStats, SegmentRow, Stats
+from commands.analytics import Coaching, ProcessStats, SegmentRow, Signal, SignalKind, Stats
 from commands.i18n import t
 
 TABLE_CHARS = 2_400  # per table: keeps the whole message far from Slack's ~12k total

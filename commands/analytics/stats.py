@@ -12,32 +12,39 @@ words and permissions as `/pipeline`. Definitions a manager can hold us to:
 - calibration compares a stage's probability with the share won among the deals closed in
   the period that got that far, flagged past 15 points with at least 20 such deals;
 - the open pipeline's value at each month end: the deals open then, at their amount then.
+
+The period is read in `period`, the rows answered are defined in `results`; this module
+computes them.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 
 from sqlalchemy.orm import Session
 
-from commands.analytics.coaching import Coaching, coached_reps, coaching, percent
+from commands.analytics.coaching import coached_reps, coaching
+from commands.analytics.period import Period, parse_period
+from commands.analytics.results import (
+    MonthRow,
+    ProcessStats,
+    RepRow,
+    SegmentRow,
+    StageRow,
+    Stats,
+)
 from commands.context import Actor
 from commands.errors import InvalidInput
-from commands.reports.board import filters_of
-from commands.reports.forecast import add_months
-from commands.reports.scope import Scope, resolve
+from commands.reports import add_months, filters_of, resolve
 from storage import analytics, queries, tallies
 from storage.models import SalesProcess, Status
 from storage.reports import Filters
 
-DEFAULT_MONTHS = 12
-MAX_MONTHS = 24
-CALIBRATION_POINTS = 15
-CALIBRATION_MIN_DEALS = 20
+# What the listeners reach through this module (`stats.stats(…)`, `stats.parse_period(…)`).
+__all__ = ["STATS_WORDS", "Period", "ProcessStats", "Stats", "parse_period", "stats", "stats_text"]
+
 STATS_WORDS = frozenset({"stats", "stat", "statistiques", "statistics", "analyse", "analytics"})
 
 
@@ -45,178 +52,6 @@ def stats_text(text: str) -> str | None:
     """What follows `stats` in `/pipeline stats …`, or None when it is not a stats request."""
     word, _, rest = text.strip().partition(" ")
     return rest.strip() if queries.name_key(word) in STATS_WORDS else None
-
-
-# --- the period ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Period:
-    start: date  # the first day
-    end: date  # the last day, included
-
-    @property
-    def months(self) -> tuple[date, ...]:
-        first = self.start.replace(day=1)
-        count = (self.end.year - first.year) * 12 + self.end.month - first.month + 1
-        return tuple(add_months(first, i) for i in range(count))
-
-    @property
-    def start_at(self) -> datetime:
-        return datetime.combine(self.start, time(), UTC)
-
-    @property
-    def end_at(self) -> datetime:
-        """The first moment after the period."""
-        return datetime.combine(date.fromordinal(self.end.toordinal() + 1), time(), UTC)
-
-
-_BOUND = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?")
-
-
-def _bound(text: str, *, last: bool, echo: str) -> date:
-    """`2026`, `2026-03` or `2026-03-15`: its first day, or its last with `last`."""
-    match = _BOUND.fullmatch(text)
-    if match is None:
-        raise InvalidInput("stats.period_invalid", text=echo)
-    year = int(match["year"])
-    month = int(match["month"] or (12 if last else 1))
-    try:
-        if match["day"]:
-            return date(year, month, int(match["day"]))
-        first = date(year, month, 1)
-    except ValueError:
-        raise InvalidInput("stats.period_invalid", text=echo) from None
-    return date.fromordinal(add_months(first, 1).toordinal() - 1) if last else first
-
-
-def parse_period(text: str | None, *, today: date) -> Period:
-    """`<from>..<to>` (either side may be left out, spaces allowed), or one year, month or day
-    alone."""
-    if not text:
-        return Period(add_months(today.replace(day=1), 1 - DEFAULT_MONTHS), today)
-    echo = text[:40]
-    text = "".join(text.split())  # "2026-01 .. 2026-06", as the scope's words run to the end
-    if ".." in text:
-        first, _, second = text.partition("..")
-        end = _bound(second, last=True, echo=echo) if second else today
-        start = (
-            _bound(first, last=False, echo=echo)
-            if first
-            else add_months(end.replace(day=1), 1 - DEFAULT_MONTHS)
-        )
-    else:
-        start, end = _bound(text, last=False, echo=echo), _bound(text, last=True, echo=echo)
-    end = min(end, today)
-    if start > end:
-        raise InvalidInput("stats.period_empty", text=echo)
-    period = Period(start, end)
-    if len(period.months) > MAX_MONTHS:
-        raise InvalidInput("stats.period_too_long", text=echo, months=MAX_MONTHS)
-    return period
-
-
-# --- results ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StageRow:
-    id: int
-    name: str
-    probability: int
-    reached: int  # deals created in the period that got at least this far
-    stays: int  # stays in this stage that ended in the period
-    average_days: float | None
-    median_days: int | None
-    closed: int  # deals closed in the period that got at least this far: the sample
-    won: int  # … of which won
-
-    @property
-    def observed(self) -> int | None:
-        """The share actually won, to set against the configured probability."""
-        return percent(self.won, self.closed)
-
-    @property
-    def flagged(self) -> bool:
-        observed = self.observed
-        return (
-            observed is not None
-            and self.closed >= CALIBRATION_MIN_DEALS
-            and abs(observed - self.probability) > CALIBRATION_POINTS
-        )
-
-
-@dataclass(frozen=True)
-class RepRow:
-    user_id: str
-    name: str
-    created: int
-    won: int
-    lost: int
-    cycle_days: float  # summed over the won deals
-
-    @property
-    def rate(self) -> int | None:
-        return percent(self.won, self.won + self.lost)
-
-    @property
-    def average_cycle(self) -> float | None:
-        return self.cycle_days / self.won if self.won else None
-
-
-@dataclass(frozen=True)
-class MonthRow:
-    month: date
-    created: int
-    open_minor: int  # the open pipeline's value at the month's end (today for this month)
-
-
-@dataclass(frozen=True)
-class SegmentRow:
-    label: str | None  # None: not filled in
-    created: int
-    won: int
-    lost: int
-    won_minor: int
-
-    @property
-    def rate(self) -> int | None:
-        return percent(self.won, self.won + self.lost)
-
-
-@dataclass(frozen=True)
-class ProcessStats:
-    id: int
-    name: str
-    totals: RepRow  # the whole scope, as one row
-    stages: tuple[StageRow, ...]
-    won_reached: int  # deals created in the period and already won: the funnel's last step
-    reps: tuple[RepRow, ...]  # most closed first
-    months: tuple[MonthRow, ...]
-    origins: tuple[SegmentRow, ...]  # most created first
-    products: tuple[SegmentRow, ...]
-    open_minor: int  # today
-
-    @property
-    def funnel(self) -> tuple[int, ...]:
-        """Deals at each step: every stage, then won."""
-        return (*(s.reached for s in self.stages), self.won_reached)
-
-    def conversion(self, index: int) -> int | None:
-        """% of the deals at step `index` that got to the next one."""
-        steps = self.funnel
-        return percent(steps[index + 1], steps[index]) if index + 1 < len(steps) else None
-
-
-@dataclass(frozen=True)
-class Stats:
-    scope: Scope
-    text: str  # what followed `stats`, for the chart button
-    period: Period
-    process: ProcessStats | None  # None: no deal at all in the scope
-    others: tuple[str, ...]  # the other processes with deals in the scope
-    coaching: Coaching | None  # for `team` and `all`
-    currency: str
 
 
 # --- computing ----------------------------------------------------------------------------

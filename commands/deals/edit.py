@@ -25,6 +25,7 @@ from commands.parsing import (
     clean_text,
     parse_amount,
     parse_close_date,
+    parse_percent,
     parse_user_mention,
     split_args,
 )
@@ -127,7 +128,7 @@ def _read(
         if folded in CLEAR_WORDS:
             changes.probability_auto = True
         else:
-            changes.probability = _probability(value.replace("%", "").strip(), shown=value)
+            changes.probability = _probability(value, shown=value)
     elif name == "next_step":
         if folded in CLEAR_WORDS:
             changes.clear_next_step = True
@@ -158,11 +159,12 @@ def _amount(session: Session, actor: Actor, value: str) -> int:
     return amount.minor
 
 
-def _probability(digits: str, *, shown: str) -> int:
+def _probability(text: str, *, shown: str) -> int:
     """A percentage from 0 to 100; `shown` is what the refusal quotes."""
-    if not digits.isdigit() or not 0 <= int(digits) <= 100:
+    percent = parse_percent(text)
+    if percent is None:
         raise InvalidInput("edit.probability_invalid", value=shown[:20])
-    return int(digits)
+    return percent
 
 
 def _text(value: str, limit: int) -> str:
@@ -248,12 +250,14 @@ def form_changes(
             errors["stage"] = InvalidInput("opp.stage_invalid")
         else:
             changes.stage = stage
-    probability = form.probability.replace("%", "").strip()
-    if not probability:
+    probability = form.probability.strip()
+    if not probability.removesuffix("%").strip():
         changes.probability_auto = True
     else:
         try:
-            changes.probability = _probability(probability, shown=probability)
+            changes.probability = _probability(
+                probability, shown=probability.removesuffix("%").strip()
+            )
         except DomainError as error:
             errors["probability"] = error
     # An emptied origin or product is left as it was (None), as the modal always did.

@@ -17,7 +17,8 @@ def find_stage(process: SalesProcess, text: str) -> Stage:
     """A stage of `process` by 1-based number, exact folded name, or unique name prefix."""
     stages = queries.live_stages(process)
     text = text.strip()
-    if text.isdigit() and 1 <= int(text) <= len(stages):
+    # ASCII only: "²" is a digit to `isdigit` but not a number to `int`.
+    if text.isascii() and text.isdigit() and 1 <= int(text) <= len(stages):
         return stages[int(text) - 1]
     key = queries.name_key(text)
     exact = [s for s in stages if queries.name_key(s.name) == key]

@@ -22,8 +22,7 @@ from sqlalchemy.orm import Session
 from commands.context import Actor
 from commands.errors import InvalidInput
 from commands.i18n import t
-from commands.reports.board import filters_of
-from commands.reports.scope import Scope, resolve
+from commands.reports import Scope, filters_of, resolve
 from storage import export, queries
 from storage.models import Status
 from storage.reports import Filters

@@ -16,9 +16,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from commands.analytics.coaching import Signal, coaching_signals
+from commands.analytics import Signal, coaching_signals
 from commands.context import Actor, zone
-from commands.deals.cards import Card, card_of, days_between
+from commands.deals import Card, card_of, days_between
 from commands.nudging import stuck
 from commands.nudging.nudges import Recipient, local_moment
 from commands.reports import forecast as forecasting

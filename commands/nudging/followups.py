@@ -19,14 +19,13 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from commands.context import Actor, zone
-from commands.deals.cards import Card, card_of
+from commands.deals import Card, card_of
 from commands.errors import InvalidInput, NotFound
 from commands.nudging.nudges import Recipient
 from commands.parsing import clean_text, split_args
 from commands.permissions import check_admin, check_can_change
 from storage import nudging, queries
-from storage.db import conflict_insert
-from storage.models import FollowUp, FollowUpRule, SalesProcess
+from storage.models import FollowUpRule, SalesProcess
 from storage.queries import name_key
 
 FOLLOWUP = "followup"
@@ -146,7 +145,8 @@ def add_rule(*, session: Session, actor: Actor, args: list[str]) -> FollowUpRule
         wanted = name_key(" ".join(rest[:number]))
         stages = queries.live_stages(process)
         stage = next((s for s in stages if name_key(s.name) == wanted), None)
-        if stage is None and wanted.isdigit() and 1 <= int(wanted) <= len(stages):
+        by_rank = wanted.isascii() and wanted.isdigit()  # "²" passes isdigit, not int
+        if stage is None and by_rank and 1 <= int(wanted) <= len(stages):
             stage = stages[int(wanted) - 1]
         if stage is None:
             raise NotFound(
@@ -205,7 +205,6 @@ def materialize(*, session: Session, team_id: str, now: datetime) -> int:
         return 0
     tz = zone(workspace.timezone)
     created = 0
-    insert = conflict_insert(session)
     for rule in nudging.followup_rules(session=session, team_id=team_id):
         after = max(rule.scanned_until - OVERLAP, rule.created_at)
         events = nudging.trigger_events(session=session, rule=rule, after=after, until=now)
@@ -213,28 +212,13 @@ def materialize(*, session: Session, team_id: str, now: datetime) -> int:
         for opportunity_id, at in events:
             first.setdefault(opportunity_id, at)
         known = nudging.existing_followups(session=session, rule_id=rule.id, opportunity_ids=first)
-        rows = [
-            {
-                "team_id": team_id,
-                "rule_id": rule.id,
-                "opportunity_id": opportunity_id,
-                "due_on": at.astimezone(tz).date() + timedelta(days=rule.days),
-                "text": rule.text,
-                "status": "open",
-                "created_at": now,
-            }
+        due_on = {
+            opportunity_id: at.astimezone(tz).date() + timedelta(days=rule.days)
             for opportunity_id, at in first.items()
             if opportunity_id not in known
-        ]
-        if rows:
-            # Another worker may be writing the same ones: the (rule, deal) key keeps one.
-            session.execute(
-                insert(FollowUp).on_conflict_do_nothing(
-                    index_elements=["rule_id", "opportunity_id"]
-                ),
-                rows,
-            )
-            created += len(rows)
+        }
+        nudging.add_followups(session=session, team_id=team_id, rule=rule, due_on=due_on, now=now)
+        created += len(due_on)
         rule.scanned_until = max(rule.scanned_until, now)
     session.flush()
     return created

@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy.orm import Session
 
 from commands.context import Actor, zone
-from commands.deals.cards import Card, card_of, days_between
+from commands.deals import Card, card_of, days_between
 from commands.nudging import stuck
 from commands.nudging.stuck import Threshold, entered_before, stuck_before
 from storage import nudging, outbox, queries

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from commands.context import Actor
-from commands.nudging import stuck
-from commands.nudging.stuck import Threshold
+from commands.nudging import Threshold, stuck
 from commands.permissions import check_admin
 from storage import queries
 from storage.models import SalesProcess

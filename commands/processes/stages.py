@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from commands.context import Actor
-from commands.deals.transitions import relocate
+from commands.deals import relocate
 from commands.errors import InvalidInput, NotFound
 from commands.parsing import split_args
 from commands.permissions import check_admin

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from commands.context import Actor
-from commands.deals.cards import Card, StageInfo, card_of
+from commands.deals import Card, StageInfo, card_of
 from commands.errors import InvalidInput
 from commands.permissions import may_act_for_any
 from commands.reports.scope import Scope, resolve

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from commands.context import Actor
-from commands.deals.cards import Card, card_of
+from commands.deals import Card, card_of
 from commands.nudging import stuck
 from commands.permissions import may_act_for_any
 from commands.reports import board as pipeline

@@ -17,6 +17,7 @@ from storage.nudging.digest import (
     slipped_deals,
 )
 from storage.nudging.followups import (
+    add_followups,
     due_followups,
     existing_followups,
     followup_rules,
@@ -44,6 +45,7 @@ __all__ = [
     "Clock",
     "Mark",
     "MemberSettings",
+    "add_followups",
     "advanced_by_owner",
     "closed_by_owner",
     "created_by_owner",

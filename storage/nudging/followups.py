@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from storage.db import conflict_insert
 from storage.models import ChangeKind, FollowUp, FollowUpRule, Opportunity, StageChange
 
 
@@ -57,6 +58,38 @@ def existing_followups(
                 FollowUp.rule_id == rule_id, FollowUp.opportunity_id.in_(wanted)
             )
         )
+    )
+
+
+def add_followups(
+    *,
+    session: Session,
+    team_id: str,
+    rule: FollowUpRule,
+    due_on: Mapping[int, date],
+    now: datetime,
+) -> None:
+    """Open one follow-up of `rule` per deal in `due_on` (deal id → due day), skipping any deal
+    that already has one: another worker may be writing the same ones at the same time, and the
+    (rule, deal) unique key keeps one."""
+    if not due_on:
+        return
+    rows = [
+        {
+            "team_id": team_id,
+            "rule_id": rule.id,
+            "opportunity_id": opportunity_id,
+            "due_on": day,
+            "text": rule.text,
+            "status": "open",
+            "created_at": now,
+        }
+        for opportunity_id, day in due_on.items()
+    ]
+    insert = conflict_insert(session)
+    session.execute(
+        insert(FollowUp).on_conflict_do_nothing(index_elements=["rule_id", "opportunity_id"]),
+        rows,
     )
 
 

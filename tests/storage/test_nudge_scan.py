@@ -13,9 +13,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from commands.nudging import nudges
-from commands.nudging.nudges import Recipient, attention, entered_before
-from commands.nudging.stuck import Threshold
+from commands.nudging import Recipient, Threshold, attention, entered_before, nudges
 from storage import nudging
 from storage.models import NudgeMark, Role, Status
 from storage.nudging import Candidate, Mark

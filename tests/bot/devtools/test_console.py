@@ -10,7 +10,7 @@ import pytest
 
 from bot.devtools.console import Console, start_console
 from bot.settings import Settings
-from commands.io.demo import DEMO_TEAM
+from commands.io import DEMO_TEAM
 
 
 @pytest.fixture

@@ -13,8 +13,15 @@ from bot.devtools.render_text import render_blocks
 from bot.ids import Admin
 from bot.listeners.admin import settings_input, stage_ids
 from bot.views import admin
-from commands.admin.roles import AnnounceChannel, LostReasons, RoleChanged, TeamChanged, TeamListing
-from commands.admin.router import SettingsApplied, SettingsInput
+from commands.admin import (
+    AnnounceChannel,
+    LostReasons,
+    RoleChanged,
+    SettingsApplied,
+    SettingsInput,
+    TeamChanged,
+    TeamListing,
+)
 from commands.errors import NotFound
 from commands.processes import (
     NeedsDestination,

@@ -9,9 +9,15 @@ from bot.blockkit_limits import message_problems, view_problems
 from bot.devtools.render_text import render_blocks
 from bot.views import deal_forms as modal
 from bot.views import deals as opportunity
-from commands.deals.cards import Card, HistoryEntry, StageInfo
-from commands.deals.listing import OpportunityList
-from commands.deals.new import FormChoices, Prefill, ProcessChoice
+from commands.deals import (
+    Card,
+    FormChoices,
+    HistoryEntry,
+    OpportunityList,
+    Prefill,
+    ProcessChoice,
+    StageInfo,
+)
 from storage.models import ChangeKind, Status
 
 STAGES = (

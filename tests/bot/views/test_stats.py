@@ -11,17 +11,19 @@ from bot import format as fmt
 from bot.blockkit_limits import message_problems
 from bot.charts import stats_png
 from bot.views.stats import code_table, stats_message
-from commands.analytics.coaching import Coaching, CoachRow, SignalKind
-from commands.analytics.stats import (
+from commands.analytics import (
+    Coaching,
+    CoachRow,
     MonthRow,
     Period,
     ProcessStats,
     RepRow,
     SegmentRow,
+    SignalKind,
     StageRow,
     Stats,
 )
-from commands.reports.scope import Scope
+from commands.reports import Scope
 
 STAGES = ("Opportunité à qualifier", "Rendez-vous planifié", "Besoins identifiés")
 

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from bot.views.stats import coaching_blocks, signal_text
-from commands.analytics.coaching import SignalKind, coaching_signals
+from commands.analytics import SignalKind, coaching_signals
 from commands.context import Actor
 from storage.models import Role, Status
 from tests.conftest import NOW, TEAM, add_user, setup_team

@@ -12,8 +12,7 @@ from bot.devtools.render_text import render_blocks
 from bot.views.nudging import followup_done, followup_message
 from commands.deals import transitions
 from commands.errors import DomainError, Forbidden
-from commands.nudging import followups, nudges
-from commands.nudging.nudges import Recipient
+from commands.nudging import Recipient, followups, nudges
 from storage.models import Role
 from tests.conftest import make_actor
 from tests.nudge_support import MONDAY, TEAM, deal, member, stages, workspace

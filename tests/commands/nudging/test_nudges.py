@@ -10,9 +10,7 @@ from sqlalchemy.orm import Session
 from bot.blockkit_limits import message_problems
 from bot.devtools.render_text import render_blocks
 from bot.views.nudging import nudge_message
-from commands.nudging import nudges
-from commands.nudging.nudges import Recipient, attention
-from commands.nudging.stuck import Threshold
+from commands.nudging import Recipient, Threshold, attention, nudges
 from storage import outbox
 from storage.models import Role
 from storage.nudging import Candidate, Mark

@@ -9,8 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commands import processes
-from commands.nudging import stuck
-from commands.nudging.stuck import Threshold, learned, percentile
+from commands.nudging import Threshold, learned, percentile, stuck
 from storage.analytics import IMPORTED
 from storage.models import Role, StageChange
 from tests.conftest import make_actor
