@@ -345,4 +345,90 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Importé : affaires #{first} à #{last}.",
         "en": "Imported: deals #{first} to #{last}.",
     },
+    # --- salesbot import: other CRMs' exports (issue 17) ------------------------------
+    "import.source": {"fr": "Export {source} reconnu.", "en": "{source} export recognised."},
+    "import.header_line": {
+        "fr": "En-têtes lus ligne {line}.",
+        "en": "Headers read on line {line}.",
+    },
+    "import.hidden": {
+        "fr": "Colonnes masquées, ignorées : {columns}",
+        "en": "Hidden columns, ignored: {columns}",
+    },
+    "import.date_order_dmy": {
+        "fr": "Dates lues jour, mois, année (31/03/2027).",
+        "en": "Dates read day, month, year (31/03/2027).",
+    },
+    "import.date_order_mdy": {
+        "fr": "Dates lues mois, jour, année (03/31/2027).",
+        "en": "Dates read month, day, year (03/31/2027).",
+    },
+    "import.col_won_date": {"fr": "Gagnée le", "en": "Won on"},
+    "import.col_lost_date": {"fr": "Perdue le", "en": "Lost on"},
+    "import.team_unknown": {
+        "fr": "L'équipe {team} n'a jamais utilisé le bot : rien n'a été importé. Équipes "
+        "connues : {teams}.",
+        "en": "Team {team} has never used the bot: nothing was imported. Known teams: {teams}.",
+    },
+    "import.no_team_yet": {
+        "fr": "L'équipe {team} n'a jamais utilisé le bot, ni aucune autre : ouvrez-le une "
+        "première fois dans Slack, puis relancez l'import.",
+        "en": "Team {team} has never used the bot, nor has any other: open it once in Slack, "
+        "then run the import again.",
+    },
+    "import.stage_status_conflict": {
+        "fr": "Statut « {status} » mais étape « {stage} » : lequel croire ?",
+        "en": "Status “{status}” but stage “{stage}”: which one is right?",
+    },
+    "import.too_many_stages": {
+        "fr": "« {process} » dépasserait {max} étapes avec les {count} du fichier.",
+        "en": "“{process}” would have more than {max} stages with the file's {count}.",
+    },
+    "import.map_syntax": {
+        "fr": "--map : « {text} » ne se lit pas ; écrivez « En-tête=champ ».",
+        "en": "--map: cannot read “{text}”; write “Header=field”.",
+    },
+    "import.map_field": {
+        "fr": "--map : champ « {field} » inconnu. Champs : {fields}.",
+        "en": "--map: unknown field “{field}”. Fields: {fields}.",
+    },
+    "import.map_header": {
+        "fr": "--map : le fichier n'a pas de colonne « {header} ».",
+        "en": "--map: the file has no “{header}” column.",
+    },
+    "import.stages_create": {
+        "fr": "Étapes créées par --create-stages :",
+        "en": "Stages --create-stages creates:",
+    },
+    "import.stages_unknown": {
+        "fr": "Étapes inconnues (--create-stages les ajoute) :",
+        "en": "Unknown stages (--create-stages adds them):",
+    },
+    "import.stages_line": {
+        "fr": "  {process} : {stages}",
+        "en": "  {process}: {stages}",
+    },
+    "import.stages_line_new": {
+        "fr": "  {process} (nouveau processus) : {stages}",
+        "en": "  {process} (new process): {stages}",
+    },
+    "import.owners": {
+        "fr": "Commerciaux retrouvés par e-mail : {owners}",
+        "en": "Reps found by e-mail: {owners}",
+    },
+    "import.overdue": {
+        "fr": "Affaires en cours dont la date de signature est passée (en retard) : {count}",
+        "en": "Open deals past their close date (overdue): {count}",
+    },
+    "import.skipped": {
+        "fr": "Lignes laissées de côté, dans une autre devise que {currency} : {count} "
+        "({currencies})",
+        "en": "Rows left out, in another currency than {currency}: {count} ({currencies})",
+    },
+    "import.currency_hint": {
+        "fr": "Les lignes dans une autre devise que {currency} sont refusées ; "
+        "--skip-other-currencies les laisse de côté.",
+        "en": "Rows in another currency than {currency} are refused; --skip-other-currencies "
+        "leaves them out.",
+    },
 }
