@@ -18,7 +18,6 @@ from bot.cli import main
 from bot.devtools.localslack import LocalSlack
 from commands.analytics import stats
 from commands.deals import new as opp_new
-from commands.i18n import t
 from commands.io import headers, importer, spreadsheet
 from commands.workspace import ensure_workspace
 from storage import queries

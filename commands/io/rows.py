@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from commands.context import zone
@@ -24,9 +24,10 @@ from commands.errors import DomainError, InvalidInput
 from commands.i18n import t
 from commands.io.dates import DateReader
 from commands.io.headers import EMAIL, Columns, fold_header, label
+from commands.io.money import read_amount, row_currency
 from commands.io.spreadsheet import cell_text
 from commands.io.stages import Catalog, stage_status
-from commands.parsing import MAX_YEARS_AHEAD, clean_text, minor_units, parse_amount, parse_percent
+from commands.parsing import MAX_YEARS_AHEAD, clean_text, parse_percent
 from storage.models import SalesProcess, Stage, Status, Workspace
 
 MAX_LOST_REASON = 500
@@ -224,24 +225,11 @@ class RowChecker:
         later than now: today's noon may not have come yet)."""
         return min(datetime.combine(day, time(12), self.tz).astimezone(UTC), self.now)
 
-    def currency(self, cells: Sequence[Any]) -> str | None:
-        """The row's currency: its currency column's, else the one written with the amount."""
-        code = self.text(cells, "currency").upper()
-        if code:
-            return code
-        value = self.cell(cells, "amount")
-        if isinstance(value, str):
-            try:
-                return parse_amount(clean_text(value, max_len=40)).currency
-            except DomainError:
-                return None
-        return None
-
     def other_currency(self, cells: Sequence[Any]) -> bool:
         """Whether the row is left out for its currency (counted in `skipped`)."""
         if not self.skip_other_currencies:
             return False
-        code = self.currency(cells)
+        code = row_currency(self.cell(cells, "amount"), self.text(cells, "currency"))
         if code is None or code == self.workspace.currency:
             return False
         self.skipped[code] = self.skipped.get(code, 0) + 1
@@ -249,25 +237,16 @@ class RowChecker:
 
     def amount(self, line: int, cells: Sequence[Any], status: Status | None) -> int | None:
         value = self.cell(cells, "amount")
+        if value is None:
+            if status == Status.LOST:
+                return 0  # CRMs leave lost deals' amounts empty: still a loss to count
+            self.fail(
+                line, "amount", InvalidInput("import.required", column=label("amount", self.lang))
+            )
+            return None
         try:
-            if value is None:
-                if status == Status.LOST:
-                    return 0  # CRMs leave lost deals' amounts empty: still a loss to count
-                raise InvalidInput("import.required", column=label("amount", self.lang))
-            currency = self.text(cells, "currency").upper() or None
-            if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-                minor = minor_units(Decimal(str(value)), str(value))
-            else:
-                parsed = parse_amount(clean_text(str(value), max_len=40))
-                minor, currency = parsed.minor, parsed.currency or currency
-            if currency is not None and currency != self.workspace.currency:
-                raise InvalidInput(
-                    "opp.currency_mismatch", typed=currency, currency=self.workspace.currency
-                )
-            return minor
-        except (DomainError, InvalidOperation) as error:
-            if not isinstance(error, DomainError):
-                error = InvalidInput("parse.amount_invalid", text=str(value)[:60])
+            return read_amount(value, self.text(cells, "currency"), self.workspace.currency)
+        except DomainError as error:
             self.fail(line, "amount", error)
             return None
 

@@ -181,8 +181,6 @@ def parse_map(text: str | None) -> dict[str, str]:
         if not equals or not header.strip():
             raise InvalidInput("import.map_syntax", text=part.strip()[:60])
         if field_name not in MAPPABLE:
-            raise InvalidInput(
-                "import.map_field", field=field_name[:40], fields=", ".join(MAPPABLE)
-            )
+            raise InvalidInput("import.map_field", name=field_name[:40], fields=", ".join(MAPPABLE))
         mapping[header.strip()] = field_name
     return mapping

@@ -389,8 +389,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "--map: cannot read “{text}”; write “Header=field”.",
     },
     "import.map_field": {
-        "fr": "--map : champ « {field} » inconnu. Champs : {fields}.",
-        "en": "--map: unknown field “{field}”. Fields: {fields}.",
+        "fr": "--map : champ « {name} » inconnu. Champs : {fields}.",
+        "en": "--map: unknown field “{name}”. Fields: {fields}.",
     },
     "import.map_header": {
         "fr": "--map : le fichier n'a pas de colonne « {header} ».",
