@@ -460,3 +460,18 @@ def test_export_dates_in_the_files_order() -> None:
     assert eu.read("2026-01-15T23:30:00-05:00") == date(2026, 1, 16)  # its UTC day
     assert eu.read("2025-03-31 10:21:03.123") == date(2025, 3, 31)
     assert eu.read("fin mars 2027") == date(2027, 3, 31)
+
+
+def test_map_takes_a_field_from_the_sources_own_column(session: Session, tmp_path: Path) -> None:
+    """Pipedrive exports owners by name: an added e-mail column, mapped, is read instead."""
+    setup_team(session)
+    rows = _pipedrive("Processus commercial", ("Besoins identifiés", "Proposition envoyée"))
+    rows = [[*row, "Owner email" if i == 0 else row[9]] for i, row in enumerate(rows)]
+    for row in rows[1:]:
+        row[9] = "Anna Martin"
+    table = _write(tmp_path, "deals.csv", _csv(rows))
+    assert {k for _, k in _errors(_import(session, table))} == {"import.owner_invalid"}
+    report = _import(session, table, mapping={"Owner email": "owner"})
+    assert not report.errors, _errors(report)
+    assert "Deal - Owner" in report.columns.ignored
+    assert {d.owner_id for d in _deals(session)} == {"U0ANNA", "U0BEN"}

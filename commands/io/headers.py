@@ -116,11 +116,13 @@ def match_headers(
     mapping: Mapping[str, str] | None = None,
     hidden: frozenset[int] = frozenset(),
 ) -> Columns:
-    """Fields by column: `mapping` (`--map`) first, then the recognised source's own headers,
-    then the generic names. Hidden columns are left out."""
+    """Fields by column: `mapping` (`--map`) first — a field it names is read from that column
+    only —, then the recognised source's own headers, then the generic names. Hidden columns
+    are left out."""
     folded = [fold_header(h) for h in headers]
     source = recognise({f for i, f in enumerate(folded) if i not in hidden})
     wanted = {fold_header(h): f for h, f in (mapping or {}).items()}
+    mapped = set(wanted.values()) - {"-"}
     index: dict[str, int] = {}
     matched: dict[str, str] = {}
     ignored: list[str] = []
@@ -139,6 +141,8 @@ def match_headers(
             field_name = source.headers[key] if source else None
         else:
             field_name = _HEADERS.get(key)
+        if key not in wanted and field_name in mapped:
+            field_name = None  # `--map` gave this field to another column
         if field_name is None or field_name == "-":
             if header:
                 ignored.append(header)
