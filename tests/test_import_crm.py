@@ -427,6 +427,9 @@ def test_status_and_closed_stage_must_agree_and_unknown_emails_name_the_row(
 
 
 def test_team_never_seen_is_refused_naming_the_known_ones(session: Session) -> None:
+    with pytest.raises(Exception) as nobody:
+        importer.check_team(session=session, team_id="TNOPE")
+    assert getattr(nobody.value, "key", None) == "import.no_team_yet"
     setup_team(session)
     with pytest.raises(Exception) as refused:
         importer.check_team(session=session, team_id="TNOPE")
@@ -475,3 +478,23 @@ def test_map_takes_a_field_from_the_sources_own_column(session: Session, tmp_pat
     assert not report.errors, _errors(report)
     assert "Deal - Owner" in report.columns.ignored
     assert {d.owner_id for d in _deals(session)} == {"U0ANNA", "U0BEN"}
+
+
+def test_numbered_stage_names_give_the_pipelines_order(session: Session, tmp_path: Path) -> None:
+    setup_team(session)
+    rows = [
+        ["Deal Name", "Deal Stage", "Amount", "Close Date", "Deal owner", "Pipeline",
+         "Associated Company", "Create Date"],
+        ["A", "3 - Proposal", "100", "2027-01-31", "U0ANNA", "New deals", "X", "2026-10-01"],
+        ["B", "1. Discovery", "100", "2027-01-31", "U0ANNA", "New deals", "X", "2026-10-01"],
+        ["C", "2) Demo", "100", "2027-01-31", "U0ANNA", "New deals", "X", "2026-10-01"],
+    ]  # fmt: skip
+    report = _import(session, _write(tmp_path, "h.csv", _csv(rows)), create_stages=True)
+    assert not report.errors, _errors(report)
+    process = next(p for p in queries.active_processes(session=session, team_id=TEAM)
+                   if p.name == "New deals")  # fmt: skip
+    assert [(s.name, s.probability) for s in process.stages] == [
+        ("1. Discovery", 25),
+        ("2) Demo", 50),
+        ("3 - Proposal", 75),
+    ]
