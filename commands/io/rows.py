@@ -146,11 +146,11 @@ class RowChecker:
             own = "won_date" if status == Status.WON else "lost_date"
             closed_day = closed_day or self.day(line, cells, own, past=True)
         is_closed = status in (Status.WON, Status.LOST)
-        close_day = self.day(line, cells, "close_date", past=True, future=True)
+        # A closed deal's close date is when it closed unless the file says when: not to come.
+        future = not is_closed or closed_day is not None
+        close_day = self.day(line, cells, "close_date", past=True, future=future)
         if is_closed:
-            closed_day = closed_day or (
-                close_day if close_day and close_day <= self.today else None
-            )
+            closed_day = closed_day or close_day
             close_day = close_day or closed_day
             if closed_day is None and not self.has_error_since(
                 before, ("closed", "close_date", "won_date", "lost_date")
