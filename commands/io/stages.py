@@ -11,6 +11,7 @@ else spread evenly up to 100 %. Either can be changed later with `/salesbot stag
 
 from __future__ import annotations
 
+import functools
 import re
 import statistics
 from collections.abc import Iterable, Sequence
@@ -50,6 +51,7 @@ CLOSED_STAGES = {**dict.fromkeys(_WON, Status.WON), **dict.fromkeys(_LOST, Statu
 _NUMBERED = re.compile(r"\s*(\d{1,3})\s*[-.):]\s*\S")
 
 
+@functools.lru_cache(maxsize=4096)  # a file names a few stages, on every row
 def stage_status(name: str) -> Status | None:
     """WON or LOST when a stage name says the deal is closed."""
     key = fold_header(name)
@@ -63,27 +65,34 @@ class Catalog:
     """The workspace's active processes and their live stages, by name key."""
 
     def __init__(self, processes: Sequence[SalesProcess]) -> None:
-        self.processes = list(processes)
+        self.processes: list[SalesProcess] = []
         self.stages: dict[str, list[Stage]] = {}
-        for process in self.processes:
-            self.stages[process.name_key] = queries.live_stages(process)
+        self._by_key: dict[str, dict[str, Stage]] = {}
+        self._keys: dict[str, str] = {}  # text → name key: every row names them again
+        for process in processes:
+            self.add(process, queries.live_stages(process))
 
     @property
     def default(self) -> SalesProcess | None:
         return self.processes[0] if self.processes else None
 
+    def key(self, text: str) -> str:
+        found = self._keys.get(text)
+        if found is None:
+            found = self._keys[text] = queries.name_key(text)
+        return found
+
     def process(self, text: str) -> SalesProcess | None:
         """The process named `text`; the default one when `text` is empty."""
         if not text:
             return self.default
-        key = queries.name_key(text)
+        key = self.key(text)
         return next((p for p in self.processes if p.name_key == key), None)
 
     def stage(self, process: SalesProcess, text: str) -> Stage | None:
         """The stage of `process` named `text`, or numbered `text` (1 = first)."""
+        found = self._by_key.get(process.name_key, {}).get(self.key(text))
         stages = self.stages.get(process.name_key, [])
-        key = queries.name_key(text)
-        found = next((s for s in stages if queries.name_key(s.name) == key), None)
         if found is None and text.isdigit() and 1 <= int(text) <= len(stages):
             found = stages[int(text) - 1]
         return found
@@ -91,7 +100,11 @@ class Catalog:
     def add(self, process: SalesProcess, stages: Iterable[Stage]) -> None:
         if process not in self.processes:
             self.processes.append(process)
-        self.stages.setdefault(process.name_key, []).extend(stages)
+        added = list(stages)
+        self.stages.setdefault(process.name_key, []).extend(added)
+        by_key = self._by_key.setdefault(process.name_key, {})
+        for stage in added:
+            by_key.setdefault(self.key(stage.name), stage)
 
 
 @dataclass
@@ -143,14 +156,14 @@ def plan(
             continue
         if process is None and not process_text:
             continue  # no process at all: the row's check says so
-        key = queries.name_key(process_text) if process is None else process.name_key
+        key = catalog.key(process_text) if process is None else process.name_key
         entry = planned.processes.get(key)
         if entry is None:
             name = process.name if process is not None else process_text
             entry = planned.processes[key] = NewStages(name, process, line)
         if not stage_text or stage_status(stage_text) is not None:
             continue
-        stage_key = queries.name_key(stage_text)
+        stage_key = catalog.key(stage_text)
         new = entry.stages.get(stage_key)
         if new is None:
             new = entry.stages[stage_key] = NewStage(stage_text, line, len(entry.stages))
