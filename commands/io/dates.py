@@ -33,6 +33,8 @@ def detect_order(texts: Iterable[str]) -> str | None:
     or both (then each date is read alone)."""
     day_first = month_first = False
     for text in texts:
+        if text[:4].isdigit():
+            continue  # year first: no day/month question
         match = _NUMERIC.fullmatch(text.strip())
         if match is None:
             continue
