@@ -81,7 +81,7 @@ def add_opportunities(
     one statement) and return their ids by number."""
     if not rows:
         return {}
-    session.execute(insert(Base.metadata.tables[Opportunity.__tablename__]), rows)
+    _insert(session, Opportunity.__tablename__, rows)
     numbers = [int(row["number"]) for row in rows]
     return {
         int(number): int(id_)
@@ -97,7 +97,25 @@ def add_opportunities(
 
 def add_stage_changes(*, session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert history rows (rows of the stage_changes table), one statement."""
-    session.execute(insert(Base.metadata.tables[StageChange.__tablename__]), rows)
+    _insert(session, StageChange.__tablename__, rows)
+
+
+def _insert(session: Session, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    """One insert of many rows: COPY on PostgreSQL (several times faster than its executemany,
+    which sends one INSERT per row), executemany elsewhere (SQLite's runs in C)."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        session.execute(insert(Base.metadata.tables[table]), rows)
+        return
+    columns = list(rows[0])
+    names = ", ".join(f'"{c}"' for c in columns)
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor, cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([row[c] for c in columns])
 
 
 def team_ids(*, session: Session) -> list[str]:

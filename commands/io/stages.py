@@ -132,7 +132,6 @@ class NewStages:
 @dataclass
 class Plan:
     processes: dict[str, NewStages] = field(default_factory=dict)  # by name key
-    errors: list[tuple[int, DomainError]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.processes)
