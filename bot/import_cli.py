@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TextIO
@@ -33,9 +34,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     parser = sub.add_parser(
         "import",
         help="import deals from a .csv or .xlsx file, or another CRM's export",
-        description="Import deals from a spreadsheet or from the export file of "
-        + ", ".join(s.name for s in sources.SOURCES)
-        + " as it comes. Every row is checked first: one error and nothing is imported.",
+        description=textwrap.fill(
+            "Import deals from a spreadsheet or from the export file of "
+            + ", ".join(s.name for s in sources.SOURCES)
+            + " as it comes. Every row is checked first: one error and nothing is imported."
+        ),
         epilog="fields for --map:\n" + fields,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

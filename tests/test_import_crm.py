@@ -498,3 +498,27 @@ def test_numbered_stage_names_give_the_pipelines_order(session: Session, tmp_pat
         ("2) Demo", 50),
         ("3 - Proposal", 75),
     ]
+
+
+def test_stages_with_the_files_probabilities_go_among_the_process_own(
+    session: Session, tmp_path: Path
+) -> None:
+    setup_team(session)
+    rows = [
+        SALESFORCE_HEADER,
+        ["A", "X", "EUR", "100", "1/31/2027", "Discovery", "U0ANNA", "20%", "10/1/2026", ""],
+        ["B", "X", "EUR", "100", "1/31/2027", "Contract", "U0ANNA", "95%", "10/1/2026", ""],
+    ]  # fmt: skip
+    report = _import(session, _write(tmp_path, "r.csv", _csv(rows)), create_stages=True)
+    assert not report.errors, _errors(report)
+    process = queries.active_processes(session=session, team_id=TEAM)[0]
+    session.expire(process)
+    assert [(s.name, s.position) for s in process.stages] == [
+        ("Opportunité à qualifier", 0),
+        ("Rendez-vous planifié", 1),
+        ("Discovery", 2),
+        ("Besoins identifiés", 3),
+        ("Proposition envoyée", 4),
+        ("En négociation", 5),
+        ("Contract", 6),
+    ]

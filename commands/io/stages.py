@@ -4,9 +4,10 @@ A stage named like a closed status ("Closed Won", "Gagné", "Closed Lost to Comp
 status, not a stage. Other stage names the workspace lacks are planned, with the process they
 would go in (the one named after the file's pipeline, or the default process when the file
 has no pipeline column); `--create-stages` adds them. Their order is the source pipeline's when
-the names tell it ("1. Prospect", "2 - Demo"), else by the probability the file gives, else by
-first appearance; their probability is the median the file gives for open deals in that stage,
-else spread evenly up to 100 %. Either can be changed later with `/salesbot stage`.
+the names tell it ("1. Prospect", "2 - Demo"), else by the probability the file gives (then
+among an existing process's own stages too), else by first appearance (after its own stages);
+their probability is the median the file gives for open deals in that stage, else spread evenly
+up to 100 %. Either can be changed later with `/salesbot stage`.
 """
 
 from __future__ import annotations
@@ -96,6 +97,14 @@ class Catalog:
         if found is None and text.isdigit() and 1 <= int(text) <= len(stages):
             found = stages[int(text) - 1]
         return found
+
+    def reorder(self, process: SalesProcess, added: Sequence[Stage]) -> None:
+        """Place stages added with the file's probabilities among the process's own by
+        probability (its own first at equal probability), and number them again."""
+        stages = sorted(self.stages[process.name_key], key=lambda s: (s.probability, s in added))
+        for position, stage in enumerate(stages):
+            stage.position = position
+        self.stages[process.name_key] = stages
 
     def add(self, process: SalesProcess, stages: Iterable[Stage]) -> None:
         if process not in self.processes:
@@ -267,6 +276,8 @@ def create(
         else:
             added = _detached(team_id, process.id, names, start=start)
         catalog.add(process, added)
+        if write and all(s.probabilities for s in stages):
+            catalog.reorder(process, added)
     return errors
 
 
