@@ -522,3 +522,13 @@ def test_stages_with_the_files_probabilities_go_among_the_process_own(
         ("En négociation", 5),
         ("Contract", 6),
     ]
+
+
+def test_more_stages_than_a_process_holds_are_refused(session: Session, tmp_path: Path) -> None:
+    setup_team(session)
+    rows = [["Deal Name", "Deal Stage", "Amount", "Close Date", "Deal owner", "Pipeline",
+             "Associated Company"]]  # fmt: skip
+    rows += [[f"D{n}", f"Step {n}", "100", "2027-01-31", "U0ANNA", "Big", "X"] for n in range(11)]
+    report = _import(session, _write(tmp_path, "h.csv", _csv(rows)), create_stages=True)
+    assert _errors(report)[0] == (2, "import.too_many_stages")
+    assert all(p.name != "Big" for p in queries.active_processes(session=session, team_id=TEAM))
