@@ -532,3 +532,16 @@ def test_more_stages_than_a_process_holds_are_refused(session: Session, tmp_path
     report = _import(session, _write(tmp_path, "h.csv", _csv(rows)), create_stages=True)
     assert _errors(report)[0] == (2, "import.too_many_stages")
     assert all(p.name != "Big" for p in queries.active_processes(session=session, team_id=TEAM))
+
+
+def test_csv_with_a_title_line_above_the_header(session: Session, tmp_path: Path) -> None:
+    setup_team(session)
+    text = (
+        "Rapport des opportunités\r\n"
+        "\r\n"
+        "Compte;Objet;Montant;Date de signature;Commercial\r\n"
+        "Dupond;Peinture;1 000,00 €;31/03/2027;U0ANNA\r\n"
+    )
+    report = _import(session, _write(tmp_path, "rapport.csv", text, "cp1252"), lang="fr")
+    assert not report.errors, _errors(report)
+    assert report.header_line == 3 and report.rows == 1

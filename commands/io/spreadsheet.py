@@ -60,9 +60,10 @@ def _read_csv(path: Path) -> Table:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
-    first = text.split("\n", 1)[0]
-    # The delimiter the header line uses most: "," or Excel's ";" (French) or a tab.
-    delimiter = max((",", ";", "\t"), key=first.count)
+    # The delimiter the top lines use most — the header may sit under a title line —: ","
+    # or Excel's ";" (French) or a tab.
+    top = text.split("\n", 20)[:20]
+    delimiter = max((",", ";", "\t"), key=lambda d: max(line.count(d) for line in top))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         headers = next(reader, [])
