@@ -48,6 +48,7 @@ from bot.settings import Settings
 from bot.views.stats import stats_message
 from commands.analytics import stats
 from commands.context import Actor
+from commands.workspace import ensure_workspace
 from storage.db import Database
 from storage.models import Opportunity, Role, StageChange
 
@@ -195,9 +196,23 @@ def measure_import(engine: str, workdir: Path, rows: int, rng: random.Random) ->
     with tempfile.TemporaryDirectory() as tmp, throwaway(engine, workdir) as url:
         path = Path(tmp) / "deals.csv"
         path.write_text(content, encoding="utf-8")
-        Database(url).migrate()  # the schema exists before the clock starts, as in production
+        db = Database(url)
+        db.migrate()  # the schema exists before the clock starts, as in production
+        with db.transaction() as session:  # a team that has used the bot, as the CLI requires
+            ensure_workspace(
+                session=session,
+                team_id="T0IMPORT",
+                now=datetime.now(UTC),
+                language="fr",  # the spreadsheet is a French team's
+                timezone="Europe/Paris",
+                currency="EUR",
+            )
+        db.dispose()
         settings = Settings.load(env={"DATABASE_URL": url}, dotenv=Path("/nonexistent"))
-        args = argparse.Namespace(file=path, team="T0IMPORT", dry_run=False, lang="en")
+        # The CLI's own parser, so the bench passes whatever options it has today.
+        parser = argparse.ArgumentParser()
+        import_cli.add_parser(parser.add_subparsers())
+        args = parser.parse_args(["import", str(path), "--team", "T0IMPORT", "--lang", "en"])
         out = io.StringIO()
         started = time.perf_counter()
         status = import_cli.run(args, settings, out=out)

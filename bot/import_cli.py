@@ -1,4 +1,5 @@
-"""`salesbot import <file.csv|file.xlsx> --team T… [--dry-run]`: the command-line side.
+"""`salesbot import <file.csv|file.xlsx> --team T… [--dry-run] [--create-stages]
+[--skip-other-currencies] [--map …]`: the command-line side.
 
 Owners given by e-mail are looked up in Slack (`users.lookupByEmail`, scope
 `users:read.email`) before the database is touched, so no transaction waits on the network;
@@ -10,7 +11,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable
+import textwrap
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TextIO
 
@@ -22,32 +24,71 @@ from bot.services import utc_now
 from bot.settings import Settings
 from commands.errors import DomainError
 from commands.i18n import LANGUAGES, t
-from commands.io import headers, importer, spreadsheet
-from commands.workspace import ensure_workspace
+from commands.io import dates, headers, importer, sources, spreadsheet
 from storage import queries
 from storage.db import Database
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("import", help="import deals from a .csv or .xlsx file")
+    fields = "\n".join(f"  {name:<15} {meaning}" for name, meaning in sources.MAPPABLE.items())
+    parser = sub.add_parser(
+        "import",
+        help="import deals from a .csv or .xlsx file, or another CRM's export",
+        description=textwrap.fill(
+            "Import deals from a spreadsheet or from the export file of "
+            + ", ".join(s.name for s in sources.SOURCES)
+            + " as it comes. Every row is checked first: one error and nothing is imported."
+        ),
+        epilog="fields for --map:\n" + fields,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("file", type=Path, help="the spreadsheet (.csv or .xlsx)")
     parser.add_argument("--team", required=True, help="the Slack team id (T…) to import into")
     parser.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
     parser.add_argument("--lang", choices=LANGUAGES, default=None, help="language of the report")
+    parser.add_argument(
+        "--create-stages",
+        action="store_true",
+        help="add the stages (and pipelines, as processes) the workspace does not have",
+    )
+    parser.add_argument(
+        "--skip-other-currencies",
+        action="store_true",
+        help="leave out (and count) deals in another currency than the workspace's",
+    )
+    parser.add_argument(
+        "--map",
+        metavar='"HEADER=field,…"',
+        default=None,
+        help="say which column holds which field (field '-' ignores a column); see below",
+    )
+    parser.add_argument(
+        "--date-order",
+        choices=(dates.DAY_FIRST, dates.MONTH_FIRST),
+        default=None,
+        help="read 01/02/2027 day first (dmy) or month first (mdy); by default the file's "
+        "own order when its dates show it, else day first",
+    )
 
 
-def lookup_emails(client: WebClient, emails: Iterable[str]) -> dict[str, str | None]:
-    """Slack user id per address (None: nobody has it). Other Slack errors stop the import."""
-    found: dict[str, str | None] = {}
-    for email in sorted(emails):
+def slack_lookup(client: WebClient) -> Callable[[str], str | None]:
+    """`users.lookupByEmail`: the user id of an address, None when nobody has it. Other Slack
+    errors stop the import."""
+
+    def lookup(email: str) -> str | None:
         try:
-            user = client.users_lookupByEmail(email=email)["user"]
-            found[email] = str(user["id"])
+            return str(client.users_lookupByEmail(email=email)["user"]["id"])
         except SlackApiError as error:
             if error.response.get("error") != "users_not_found":
                 raise
-            found[email] = None
-    return found
+            return None
+
+    return lookup
+
+
+def lookup_emails(client: WebClient, emails: Iterable[str]) -> dict[str, str | None]:
+    """Slack user id per address (None: nobody has it), each address asked once."""
+    return importer.look_up_owners(emails, slack_lookup(client))
 
 
 def run(
@@ -77,6 +118,17 @@ def _run(
     with db.reading() as session:
         workspace = queries.get_workspace(session=session, team_id=args.team)
         lang = args.lang or (workspace.language if workspace else settings.default_language)
+        try:
+            importer.check_team(session=session, team_id=args.team)
+            options = importer.Options(
+                create_stages=args.create_stages,
+                skip_other_currencies=args.skip_other_currencies,
+                mapping=sources.parse_map(args.map),
+                date_order=args.date_order,
+            )
+        except DomainError as error:
+            print(t(lang, error.key, **error.params), file=out)
+            return 1
     try:
         table = spreadsheet.read_table(args.file)
     except spreadsheet.Unreadable as error:
@@ -85,7 +137,7 @@ def _run(
     except DomainError as error:
         print(t(lang, error.key, **error.params), file=out)
         return 2
-    columns = headers.match_headers(table.headers, lang)
+    table, columns = importer.read_columns(table, lang, options)
     emails: dict[str, str | None] | None = None
     wanted = headers.owner_emails(table, columns)
     if client is None and settings.bot_token:
@@ -107,60 +159,100 @@ def _run(
             return 1
     now = utc_now()
     unit = db.reading() if args.dry_run else db.transaction()
-    with unit as session:
-        ensure_workspace(
-            session=session,
-            team_id=args.team,
-            now=now,
-            language=settings.default_language,
-            timezone=settings.default_timezone,
-            currency=settings.default_currency,
-        )
-        report = importer.import_table(
-            session=session,
-            team_id=args.team,
-            table=table,
-            emails=emails,
-            lang=lang,
-            now=now,
-            dry_run=args.dry_run,
-        )
+    try:
+        with unit as session:
+            report = importer.import_table(
+                session=session,
+                team_id=args.team,
+                table=table,
+                emails=emails,
+                lang=lang,
+                now=now,
+                dry_run=args.dry_run,
+                options=options,
+            )
+            workspace = queries.get_workspace(session=session, team_id=args.team)
+            currency = workspace.currency if workspace else settings.default_currency
+            if report.errors:
+                raise _Refused(report)  # stages created before the rows failed go too
+    except _Refused as refused:
+        report = refused.report
     if not args.dry_run and not report.errors:
         db.refresh_statistics()  # a big import changes the tables' sizes in one go
-    _print(report, lang, out)
+    _print(report, lang, out, currency=currency, emails=emails or {})
     return 1 if report.errors else 0
 
 
-def _print(report: importer.Report, lang: str, out: TextIO) -> None:
+class _Refused(Exception):
+    """Rolls the import's transaction back."""
+
+    def __init__(self, report: importer.Report) -> None:
+        super().__init__("refused")
+        self.report = report
+
+
+def _print(
+    report: importer.Report,
+    lang: str,
+    out: TextIO,
+    *,
+    currency: str,
+    emails: Mapping[str, str | None],
+) -> None:
+    def say(key: str, **params: object) -> None:
+        print(t(lang, key, **params), file=out)
+
     columns = report.columns
+    if columns.source is not None:
+        say("import.source", source=columns.source.name)
+    if report.header_line != 1:
+        say("import.header_line", line=report.header_line)
     if columns.matched:
-        matched = ", ".join(f"{h} → {headers.label(f, lang)}" for f, h in columns.matched.items())
-        print(t(lang, "import.columns", columns=matched), file=out)
+        matched = ", ".join(f"{h} → {headers.label(f, lang)}" for f, h in columns.matched.items()
+                            if f != "number")  # fmt: skip
+        say("import.columns", columns=matched)
     if columns.ignored:
-        print(t(lang, "import.ignored", columns=", ".join(columns.ignored)), file=out)
+        say("import.ignored", columns=", ".join(columns.ignored))
+    if columns.hidden:
+        say("import.hidden", columns=", ".join(columns.hidden))
+    if report.dry_run and any(f in columns.index for f in importer.DATE_FIELDS):
+        say(f"import.date_order_{report.date_order}")
+    if report.new_stages:
+        say("import.stages_create" if report.stages_created else "import.stages_unknown")
+        for entry in report.new_stages:
+            listed = ", ".join(f"{s.name} ({s.probability} %)" for s in entry.ordered())
+            key = "import.stages_line" if entry.process else "import.stages_line_new"
+            say(key, process=entry.name, stages=listed)
     if report.errors:
         for row in report.errors[: importer.MAX_ERRORS_SHOWN]:
-            message = t(lang, row.error.key, **row.error.params)
-            print(t(lang, "import.line", line=row.line, message=message), file=out)
+            say("import.line", line=row.line, message=t(lang, row.error.key, **row.error.params))
         hidden = len(report.errors) - importer.MAX_ERRORS_SHOWN
         if hidden > 0:
-            print(t(lang, "import.more_errors", count=hidden), file=out)
-        print(t(lang, "import.refused", count=len(report.errors)), file=out)
+            say("import.more_errors", count=hidden)
+        if any(row.error.key == "opp.currency_mismatch" for row in report.errors):
+            say("import.currency_hint", currency=currency)
+        say("import.refused", count=len(report.errors))
         return
-    print(
-        t(
-            lang,
-            "import.summary",
-            rows=report.rows,
-            open=report.open,
-            won=report.won,
-            lost=report.lost,
-            accounts=report.new_accounts,
-            members=report.new_members,
-        ),
-        file=out,
+    say(
+        "import.summary",
+        rows=report.rows,
+        open=report.open,
+        won=report.won,
+        lost=report.lost,
+        accounts=report.new_accounts,
+        members=report.new_members,
     )
+    if report.overdue:
+        say("import.overdue", count=report.overdue)
+    if report.skipped:
+        currencies = ", ".join(f"{code} {n}" for code, n in sorted(report.skipped.items()))
+        say("import.skipped", currency=currency, count=sum(report.skipped.values()),
+            currencies=currencies)  # fmt: skip
+    if report.dry_run and emails:
+        found = ", ".join(f"{e} → {u}" for e, u in sorted(emails.items()) if u)
+        if found:
+            say("import.owners", owners=found)
     if report.dry_run:
-        print(t(lang, "import.dry_run"), file=out)
+        say("import.dry_run")
     elif report.first_number is not None:
-        print(t(lang, "import.done", first=report.first_number, last=report.last_number), file=out)
+        say("import.done", first=report.first_number, last=report.last_number)

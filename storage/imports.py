@@ -14,7 +14,16 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from storage.models import Account, Base, Member, Opportunity, StageChange
+from storage.models import (
+    Account,
+    Base,
+    Member,
+    Opportunity,
+    SalesProcess,
+    Stage,
+    StageChange,
+    Workspace,
+)
 
 BATCH = 5_000
 """Rows per insert statement: bounds the memory a statement takes, not the number of queries."""
@@ -72,7 +81,7 @@ def add_opportunities(
     one statement) and return their ids by number."""
     if not rows:
         return {}
-    session.execute(insert(Base.metadata.tables[Opportunity.__tablename__]), rows)
+    _insert(session, Opportunity.__tablename__, rows)
     numbers = [int(row["number"]) for row in rows]
     return {
         int(number): int(id_)
@@ -88,4 +97,47 @@ def add_opportunities(
 
 def add_stage_changes(*, session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert history rows (rows of the stage_changes table), one statement."""
-    session.execute(insert(Base.metadata.tables[StageChange.__tablename__]), rows)
+    _insert(session, StageChange.__tablename__, rows)
+
+
+def _insert(session: Session, table: str, rows: Sequence[Mapping[str, Any]]) -> None:
+    """One insert of many rows: COPY on PostgreSQL (several times faster than its executemany,
+    which sends one INSERT per row), executemany elsewhere (SQLite's runs in C)."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        session.execute(insert(Base.metadata.tables[table]), rows)
+        return
+    columns = list(rows[0])
+    names = ", ".join(f'"{c}"' for c in columns)
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor, cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([row[c] for c in columns])
+
+
+def team_ids(*, session: Session) -> list[str]:
+    """The teams that have used the bot (they have a workspace)."""
+    return list(session.scalars(select(Workspace.team_id).order_by(Workspace.team_id)))
+
+
+def add_stages(
+    *,
+    session: Session,
+    team_id: str,
+    process: SalesProcess,
+    stages: Sequence[tuple[str, int]],
+    start: int,
+) -> list[Stage]:
+    """Append stages (name, probability) to a process, from position `start`."""
+    added = [
+        Stage(team_id=team_id, process_id=process.id, name=name, position=start + i,
+              probability=percent, stuck_after_days=None)
+        for i, (name, percent) in enumerate(stages)
+    ]  # fmt: skip
+    session.add_all(added)
+    session.flush()
+    session.refresh(process, ["stages"])
+    return added

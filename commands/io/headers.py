@@ -4,11 +4,12 @@ accents or punctuation ("Date de signature", "close_date", "CLOSE DATE (€)"…
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from commands.errors import DomainError, InvalidInput
 from commands.i18n import t
+from commands.io.sources import SOURCES, Source, recognise
 from commands.io.spreadsheet import Table, cell_text
 from storage.text import fold
 
@@ -59,6 +60,8 @@ _EXPORT_COLUMN = {"created": "created_at", "closed": "closed_at"}
 
 
 def label(field_name: str, lang: str) -> str:
+    if field_name in ("won_date", "lost_date"):  # no export column: the importer's own names
+        return t(lang, f"import.col_{field_name}")
     return t(lang, f"export.col_{_EXPORT_COLUMN.get(field_name, field_name)}")
 
 
@@ -83,28 +86,81 @@ class Columns:
     matched: dict[str, str]  # field → header as written
     ignored: tuple[str, ...]
     errors: tuple[DomainError, ...]
+    source: Source | None = None
+    hidden: tuple[str, ...] = ()
 
 
-def match_headers(headers: Sequence[str], lang: str) -> Columns:
+def _known(folded: str) -> bool:
+    return folded in _HEADERS or any(folded in s.headers for s in SOURCES)
+
+
+HEADER_SEARCH = 20
+"""Lines looked at for the header: exports put a title, filters and dates above it."""
+
+
+def locate_header(table: Table) -> Table:
+    """The table read from its real header line: the first of the top lines that names the
+    most known columns (the first line unless a later one names more)."""
+    best_line, best = table.header_line, sum(_known(fold_header(h)) for h in table.headers)
+    for line, cells in table.rows[:HEADER_SEARCH]:
+        score = sum(_known(fold_header(str(c))) for c in cells if isinstance(c, str))
+        if score > best:
+            best_line, best = line, score
+    return table if best_line == table.header_line else table.with_header(best_line)
+
+
+def match_headers(
+    headers: Sequence[str],
+    lang: str,
+    *,
+    mapping: Mapping[str, str] | None = None,
+    hidden: frozenset[int] = frozenset(),
+) -> Columns:
+    """Fields by column: `mapping` (`--map`) first — a field it names is read from that column
+    only —, then the recognised source's own headers, then the generic names. Hidden columns
+    are left out."""
+    folded = [fold_header(h) for h in headers]
+    source = recognise({f for i, f in enumerate(folded) if i not in hidden})
+    wanted = {fold_header(h): f for h, f in (mapping or {}).items()}
+    mapped = set(wanted.values()) - {"-"}
     index: dict[str, int] = {}
     matched: dict[str, str] = {}
     ignored: list[str] = []
     errors: list[DomainError] = []
+    for header in mapping or {}:
+        if fold_header(header) not in folded:
+            errors.append(InvalidInput("import.map_header", header=header[:60]))
     for position, header in enumerate(headers):
-        field_name = _HEADERS.get(fold_header(header))
-        if field_name is None:
+        if position in hidden:
+            continue
+        key = folded[position]
+        from_source = source is not None and key in source.headers
+        if key in wanted:
+            field_name: str | None = wanted[key]
+        elif from_source:
+            field_name = source.headers[key] if source else None
+        else:
+            field_name = _HEADERS.get(key)
+        if key not in wanted and field_name in mapped:
+            field_name = None  # `--map` gave this field to another column
+        if field_name is None or field_name == "-":
             if header:
                 ignored.append(header)
             continue
         if field_name in index:
-            errors.append(
-                InvalidInput(
-                    "import.duplicate_column",
-                    first=matched[field_name],
-                    second=header,
-                    column=label(field_name, lang),
+            if key in wanted or (source is None and not from_source):
+                errors.append(
+                    InvalidInput(
+                        "import.duplicate_column",
+                        first=matched[field_name],
+                        second=header,
+                        column=label(field_name, lang),
+                    )
                 )
-            )
+            else:
+                # A known export carries some fields twice ("Deal - Add time" and "Deal - Deal
+                # created"): the first one is read.
+                ignored.append(header)
             continue
         index[field_name] = position
         matched[field_name] = header
@@ -117,7 +173,8 @@ def match_headers(headers: Sequence[str], lang: str) -> Columns:
     # A deal's own probability column wins over the effective one (an export has both).
     if "probability_override" in index:
         index.pop("probability", None)
-    return Columns(index, matched, tuple(ignored), tuple(errors))
+    hidden_names = tuple(headers[i] for i in sorted(hidden) if i < len(headers) and headers[i])
+    return Columns(index, matched, tuple(ignored), tuple(errors), source, hidden_names)
 
 
 def owner_emails(table: Table, columns: Columns) -> set[str]:

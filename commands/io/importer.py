@@ -1,9 +1,11 @@
-"""`salesbot import <file.csv|file.xlsx> --team T… [--dry-run]`: deals in from a spreadsheet.
+"""`salesbot import <file.csv|file.xlsx> --team T… [--dry-run]`: deals in from a spreadsheet or
+another CRM's export file, as it comes.
 
-The file is read (`spreadsheet`), its columns matched by header (`headers`; unknown ones are
-ignored and named), then every row is checked (`rows`) before anything is written: one error
-and nothing is imported, and every error is reported with its line number. Unknown accounts and
-members are created.
+The file is read (`spreadsheet`), its header line found and its columns matched (`headers`: the
+recognised CRM's own names — `sources` —, the generic French and English ones, `--map`; unknown
+ones are ignored and named), the stages it names planned (`stages`), then every row is checked
+(`rows`) before anything is written: one error and nothing is imported, and every error is
+reported with its line number. Unknown accounts and members are created.
 
 Each deal gets the next `#N` of the workspace and the history it had: a "created" row at its
 creation date and, when won or lost, a status row at its closing date, so the analytics start
@@ -13,23 +15,35 @@ stay is unknown, so days-in-stage leave it out.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from commands.context import zone
 from commands.errors import InvalidInput
-from commands.io.headers import Columns, match_headers
+from commands.io import stages
+from commands.io.dates import DAY_FIRST, DateReader, detect_order
+from commands.io.headers import Columns, locate_header, match_headers
 from commands.io.rows import Deal, RowChecker, RowError
-from commands.io.spreadsheet import Table
+from commands.io.spreadsheet import Table, cell_text
 from commands.workspace import ensure_member
 from storage import imports, queries, stays, tallies
 from storage.analytics import IMPORTED
 from storage.models import ChangeKind, Status, Workspace
 
 MAX_ERRORS_SHOWN = 50
+DATE_FIELDS = ("close_date", "created", "closed", "won_date", "lost_date", "next_step_date")
+
+
+@dataclass(frozen=True)
+class Options:
+    create_stages: bool = False  # add the stages (and processes) the workspace lacks
+    skip_other_currencies: bool = False  # leave out, and count, deals in another currency
+    mapping: Mapping[str, str] = field(default_factory=dict)  # `--map`: header → field
+    date_order: str | None = None  # "dmy" or "mdy"; else the file's own, else day first
 
 
 @dataclass(frozen=True)
@@ -45,10 +59,39 @@ class Report:
     columns: Columns
     errors: tuple[RowError, ...]
     dry_run: bool
+    overdue: int = 0  # open deals whose close date has passed
+    skipped: Mapping[str, int] = field(default_factory=dict)  # rows left out, by currency
+    new_stages: tuple[stages.NewStages, ...] = ()
+    stages_created: bool = False
+    date_order: str = DAY_FIRST
+    header_line: int = 1
 
     @property
     def imported(self) -> bool:
         return not self.errors and not self.dry_run and self.rows > 0
+
+
+def check_team(*, session: Session, team_id: str) -> None:
+    """Refuse a team that has never used the bot: its deals would land where nobody looks."""
+    if queries.get_workspace(session=session, team_id=team_id) is None:
+        known = imports.team_ids(session=session)
+        if not known:
+            raise InvalidInput("import.no_team_yet", team=team_id)
+        raise InvalidInput("import.team_unknown", team=team_id, teams=", ".join(known))
+
+
+def read_columns(table: Table, lang: str, options: Options) -> tuple[Table, Columns]:
+    """The table from its header line, and which column holds which field."""
+    table = locate_header(table)
+    columns = match_headers(table.headers, lang, mapping=options.mapping, hidden=table.hidden)
+    return table, columns
+
+
+def look_up_owners(
+    emails: Iterable[str], lookup: Callable[[str], str | None]
+) -> dict[str, str | None]:
+    """The Slack user of each distinct address (None: nobody has it), each asked once."""
+    return {email: lookup(email) for email in sorted(set(emails))}
 
 
 def import_table(
@@ -60,39 +103,80 @@ def import_table(
     lang: str,
     now: datetime,
     dry_run: bool,
+    options: Options | None = None,
 ) -> Report:
     """Check every row, then (unless a row failed, or `dry_run`) write them all.
 
     The caller owns the transaction: one error anywhere and nothing is written by this
     function; an exception while writing rolls everything back with the caller's transaction.
+    With `create_stages`, the missing stages are created before the rows are checked (detached
+    objects in a dry run), and go with the rest if a row fails.
     """
-    columns = match_headers(table.headers, lang)
+    options = options or Options()
+    table, columns = read_columns(table, lang, options)
     rows = [(line, cells) for line, cells in table.rows if any(_filled(c) for c in cells)]
+    base: dict[str, Any] = {
+        "columns": columns,
+        "dry_run": dry_run,
+        "header_line": table.header_line,
+    }
     if columns.errors or not rows:
-        errors = [RowError(1, e) for e in columns.errors]
+        errors = [RowError(table.header_line, e) for e in columns.errors]
         if not rows and not columns.errors:
-            errors.append(RowError(1, InvalidInput("import.no_rows")))
-        return _report([], columns, errors, dry_run)
+            errors.append(RowError(table.header_line, InvalidInput("import.no_rows")))
+        return _report([], errors, **base)
     workspace = queries.get_workspace(session=session, team_id=team_id)
-    assert workspace is not None, "the caller ensures the workspace"
+    assert workspace is not None, "the caller checks the team"
+    catalog = stages.Catalog(queries.active_processes(session=session, team_id=team_id))
+    planned = stages.plan(rows, columns, catalog, lang)
+    base["new_stages"] = tuple(planned.processes.values())
+    base["stages_created"] = options.create_stages and bool(planned)
+    stage_errors: list[RowError] = []
+    if options.create_stages and planned:
+        refused = stages.create(
+            session=session,
+            team_id=team_id,
+            planned=planned,
+            catalog=catalog,
+            now=now,
+            write=not dry_run,
+        )
+        stage_errors = [RowError(line, error, "stage") for line, error in refused]
+    order = options.date_order or detect_order(_date_texts(rows, columns)) or DAY_FIRST
+    base["date_order"] = order
     checker = RowChecker(
-        session=session,
         workspace=workspace,
         columns=columns,
+        catalog=catalog,
+        dates=DateReader(order=order, today=now.astimezone(zone(workspace.timezone)).date()),
         emails=emails,
         lang=lang,
         now=now,
+        skip_other_currencies=options.skip_other_currencies,
     )
     deals = [deal for line, cells in rows if (deal := checker.check(line, cells)) is not None]
-    if checker.errors:
-        return _report(deals, columns, checker.errors, dry_run)
+    base["skipped"] = dict(checker.skipped)
+    base["overdue"] = sum(
+        1 for d in deals if d.status == Status.OPEN and d.close_date < checker.today
+    )
+    if checker.errors or stage_errors:
+        return _report(deals, [*stage_errors, *checker.errors], **base)
     new_accounts, accounts = _accounts(session, team_id, deals, now, write=not dry_run)
     new_members = _members(session, team_id, deals, now, write=not dry_run)
+    base.update(new_accounts=new_accounts, new_members=new_members)
     if dry_run:
-        return _report(deals, columns, [], True, new_accounts, new_members)
+        return _report(deals, [], **base)
     first = queries.reserve_opportunity_numbers(session=session, team_id=team_id, count=len(deals))
     _write(session, workspace, deals, accounts, first, now)
-    return _report(deals, columns, [], False, new_accounts, new_members, first)
+    return _report(deals, [], **base, first=first)
+
+
+def _date_texts(rows: Sequence[tuple[int, Sequence[Any]]], columns: Columns) -> Iterable[str]:
+    positions = [columns.index[f] for f in DATE_FIELDS if f in columns.index]
+    for _, cells in rows:
+        for position in positions:
+            if position < len(cells) and isinstance(cells[position], str):
+                yield cell_text(cells, position)
 
 
 def _filled(cell: Any) -> bool:
@@ -101,12 +185,14 @@ def _filled(cell: Any) -> bool:
 
 def _report(
     deals: Sequence[Deal],
-    columns: Columns,
     errors: Sequence[RowError],
+    *,
+    columns: Columns,
     dry_run: bool,
     new_accounts: int = 0,
     new_members: int = 0,
     first: int | None = None,
+    **extra: Any,
 ) -> Report:
     by_status = {s: sum(1 for d in deals if d.status == s) for s in Status}
     return Report(
@@ -121,6 +207,7 @@ def _report(
         columns=columns,
         errors=tuple(sorted(errors, key=lambda e: e.line)),
         dry_run=dry_run,
+        **extra,
     )
 
 

@@ -1,9 +1,12 @@
 """Checking a spreadsheet's rows, one at a time: every error is collected with its line and
 column, and a row that passes becomes a `Deal` ready to write.
 
-Amounts and dates are read by the parsers of `/opp new`, except that dates in the past are
-accepted where history is meant (a won or lost deal's dates, a creation date). Owners are Slack
-user ids (`U…`, `<@U…>`) or e-mail addresses the caller has already looked up in Slack.
+Amounts are read by the parser of `/opp new`, dates as exports write them (`dates`). Past dates
+are accepted where history is meant (a won or lost deal's dates, a creation date) and for an
+open deal's close date: such a deal is overdue, which every CRM export has. Owners are Slack
+user ids (`U…`, `<@U…>`) or e-mail addresses the caller has already looked up in Slack. A stage
+named like a closed status sets the status (`stages`); a deal in another currency than the
+workspace's is refused, or left out and counted when the import skips them.
 """
 
 from __future__ import annotations
@@ -12,19 +15,19 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
-
-from sqlalchemy.orm import Session
 
 from commands.context import zone
 from commands.deals.new import MAX_ACCOUNT, MAX_FREE, MAX_NEXT_STEP, MAX_TITLE
 from commands.errors import DomainError, InvalidInput
 from commands.i18n import t
+from commands.io.dates import DateReader
 from commands.io.headers import EMAIL, Columns, fold_header, label
+from commands.io.money import read_amount, row_currency
 from commands.io.spreadsheet import cell_text
-from commands.parsing import clean_text, minor_units, parse_amount, parse_close_date, parse_percent
-from storage import queries
+from commands.io.stages import Catalog, stage_status
+from commands.parsing import MAX_YEARS_AHEAD, clean_text, parse_percent
 from storage.models import SalesProcess, Stage, Status, Workspace
 
 MAX_LOST_REASON = 500
@@ -77,24 +80,28 @@ class RowChecker:
     def __init__(
         self,
         *,
-        session: Session,
         workspace: Workspace,
         columns: Columns,
+        catalog: Catalog,
+        dates: DateReader,
         emails: Mapping[str, str | None] | None,
         lang: str,
         now: datetime,
+        skip_other_currencies: bool = False,
     ) -> None:
-        self.session = session
         self.workspace = workspace
         self.columns = columns
+        self.catalog = catalog
+        self.dates = dates
         self.emails = emails
         self.lang = lang
         self.now = now
+        self.skip_other_currencies = skip_other_currencies
         self.tz = zone(workspace.timezone)
         self.today = now.astimezone(self.tz).date()
-        self.processes = queries.active_processes(session=session, team_id=workspace.team_id)
-        self.dates: dict[tuple[str, bool], date] = {}
+        self.latest = _years_later(self.today, MAX_YEARS_AHEAD)
         self.errors: list[RowError] = []
+        self.skipped: dict[str, int] = {}  # rows left out, by currency
 
     def cell(self, cells: Sequence[Any], name: str) -> Any:
         position = self.columns.index.get(name)
@@ -117,6 +124,8 @@ class RowChecker:
             return None
 
     def check(self, line: int, cells: Sequence[Any]) -> Deal | None:
+        if self.other_currency(cells):
+            return None
         before = len(self.errors)
         values: dict[str, Any] = {}
         for name, limit in (("account", MAX_ACCOUNT), ("title", MAX_TITLE)):
@@ -125,19 +134,27 @@ class RowChecker:
                 self.fail(
                     line, name, InvalidInput("import.required", column=label(name, self.lang))
                 )
-        amount = self.amount(line, cells)
-        status = self.status(line, cells)
+        lost_reason = self.free(line, cells, "lost_reason", MAX_LOST_REASON)
+        status = self.status(line, cells, lost_reason)
+        amount = self.amount(line, cells, status)
         process = self.process(line, cells)
         stage = self.stage(line, cells, process, status) if process is not None else None
         owner = self.owner(line, cells)
         created_day = self.day(line, cells, "created", past=True)
         closed_day = self.day(line, cells, "closed", past=True)
+        if status in (Status.WON, Status.LOST):
+            own = "won_date" if status == Status.WON else "lost_date"
+            closed_day = closed_day or self.day(line, cells, own, past=True)
         is_closed = status in (Status.WON, Status.LOST)
-        close_day = self.day(line, cells, "close_date", past=is_closed)
+        # A closed deal's close date is when it closed unless the file says when: not to come.
+        future = not is_closed or closed_day is not None
+        close_day = self.day(line, cells, "close_date", past=True, future=future)
         if is_closed:
             closed_day = closed_day or close_day
             close_day = close_day or closed_day
-            if closed_day is None and not self.has_error_since(before, ("closed", "close_date")):
+            if closed_day is None and not self.has_error_since(
+                before, ("closed", "close_date", "won_date", "lost_date")
+            ):
                 self.fail(line, "closed", InvalidInput("import.closed_date_required"))
         else:
             if closed_day is not None:
@@ -162,8 +179,7 @@ class RowChecker:
         product = self.free(line, cells, "product", MAX_FREE)
         next_step = self.free(line, cells, "next_step", MAX_NEXT_STEP)
         next_step_date = self.day(line, cells, "next_step_date", past=True, future=True)
-        lost_reason = self.free(line, cells, "lost_reason", MAX_LOST_REASON)
-        override = self.probability(line, cells)
+        override = self.probability(line, cells, stage)
         qualification = {
             name: self.boolean(line, cells, name)
             for name in ("need", "answer", "blockers", "meeting")
@@ -209,55 +225,69 @@ class RowChecker:
         later than now: today's noon may not have come yet)."""
         return min(datetime.combine(day, time(12), self.tz).astimezone(UTC), self.now)
 
-    def amount(self, line: int, cells: Sequence[Any]) -> int | None:
+    def other_currency(self, cells: Sequence[Any]) -> bool:
+        """Whether the row is left out for its currency (counted in `skipped`)."""
+        if not self.skip_other_currencies:
+            return False
+        code = row_currency(self.cell(cells, "amount"), self.text(cells, "currency"))
+        if code is None or code == self.workspace.currency:
+            return False
+        self.skipped[code] = self.skipped.get(code, 0) + 1
+        return True
+
+    def amount(self, line: int, cells: Sequence[Any], status: Status | None) -> int | None:
         value = self.cell(cells, "amount")
+        if value is None:
+            if status == Status.LOST:
+                return 0  # CRMs leave lost deals' amounts empty: still a loss to count
+            self.fail(
+                line, "amount", InvalidInput("import.required", column=label("amount", self.lang))
+            )
+            return None
         try:
-            if value is None:
-                raise InvalidInput("import.required", column=label("amount", self.lang))
-            currency = self.text(cells, "currency").upper() or None
-            if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-                minor = minor_units(Decimal(str(value)), str(value))
-            else:
-                parsed = parse_amount(clean_text(str(value), max_len=40))
-                minor, currency = parsed.minor, parsed.currency or currency
-            if currency is not None and currency != self.workspace.currency:
-                raise InvalidInput(
-                    "opp.currency_mismatch", typed=currency, currency=self.workspace.currency
-                )
-            return minor
-        except (DomainError, InvalidOperation) as error:
-            if not isinstance(error, DomainError):
-                error = InvalidInput("parse.amount_invalid", text=str(value)[:60])
+            return read_amount(value, self.text(cells, "currency"), self.workspace.currency)
+        except DomainError as error:
             self.fail(line, "amount", error)
             return None
 
-    def status(self, line: int, cells: Sequence[Any]) -> Status | None:
+    def status(self, line: int, cells: Sequence[Any], lost_reason: str | None) -> Status | None:
+        """The status column's, else the one a closed stage names; without either, a deal
+        with a lost reason and no status column is lost (Odoo's lost deals carry only that)."""
         text = self.text(cells, "status")
+        stage_text = self.text(cells, "stage")
+        from_stage = stage_status(stage_text) if stage_text else None
         if not text:
+            if from_stage is not None:
+                return from_stage
+            if lost_reason and "status" not in self.columns.index:
+                return Status.LOST
             return Status.OPEN
         status = STATUS_WORDS.get(fold_header(text))
         if status is None:
             self.fail(line, "status", InvalidInput("import.status_invalid", text=text[:60]))
+        elif from_stage is not None and from_stage != status:
+            self.fail(
+                line,
+                "stage",
+                InvalidInput("import.stage_status_conflict", status=text[:40], stage=stage_text),
+            )
         return status
 
     def process(self, line: int, cells: Sequence[Any]) -> SalesProcess | None:
         text = self.text(cells, "process")
+        process = self.catalog.process(text)
+        if process is not None:
+            return process
         if not text:
-            if not self.processes:
-                self.fail(line, "process", InvalidInput("opp.no_process"))
-                return None
-            return self.processes[0]
-        wanted = queries.name_key(text)
-        for process in self.processes:
-            if process.name_key == wanted:
-                return process
+            self.fail(line, "process", InvalidInput("opp.no_process"))
+            return None
         self.fail(
             line,
             "process",
             InvalidInput(
                 "import.process_unknown",
                 text=text[:80],
-                processes=", ".join(p.name for p in self.processes),
+                processes=", ".join(p.name for p in self.catalog.processes),
             ),
         )
         return None
@@ -265,31 +295,27 @@ class RowChecker:
     def stage(
         self, line: int, cells: Sequence[Any], process: SalesProcess, status: Status | None
     ) -> Stage | None:
-        stages = queries.live_stages(process)
+        stages = self.catalog.stages.get(process.name_key, [])
         text = self.text(cells, "stage")
-        if not text:
+        if not text or stage_status(text) is not None:
             if not stages:
                 self.fail(line, "stage", InvalidInput("opp.no_process"))
                 return None
             # A won deal went through the whole process; others start at the beginning.
             return stages[-1] if status == Status.WON else stages[0]
-        wanted = queries.name_key(text)
-        for stage in stages:
-            if queries.name_key(stage.name) == wanted:
-                return stage
-        if text.isdigit() and 1 <= int(text) <= len(stages):
-            return stages[int(text) - 1]
-        self.fail(
-            line,
-            "stage",
-            InvalidInput(
-                "import.stage_unknown",
-                text=text[:80],
-                process=process.name,
-                stages=", ".join(s.name for s in stages),
-            ),
-        )
-        return None
+        found = self.catalog.stage(process, text)
+        if found is None:
+            self.fail(
+                line,
+                "stage",
+                InvalidInput(
+                    "import.stage_unknown",
+                    text=text[:80],
+                    process=process.name,
+                    stages=", ".join(s.name for s in stages),
+                ),
+            )
+        return found
 
     def owner(self, line: int, cells: Sequence[Any]) -> str | None:
         text = self.text(cells, "owner")
@@ -320,9 +346,8 @@ class RowChecker:
         past: bool,
         future: bool | None = None,
     ) -> date | None:
-        """A date cell, read like `/opp new`'s close date; `past` lets history in. Dates in the
-        past are refused unless `past`; in the future, refused when they record what happened
-        (`past` and not `future`)."""
+        """A date cell. Past dates are refused unless `past`; future ones, when they record
+        what happened (`past` and not `future`); none further than `/opp new` allows."""
         value = self.cell(cells, name)
         if value is None:
             return None
@@ -334,36 +359,31 @@ class RowChecker:
         elif isinstance(value, date):
             day = value
         else:
-            text = self.text(cells, name)
-            key = (text, past)
-            cached = self.dates.get(key)
-            if cached is None:
-                try:
-                    cached = read_date(text, today=self.today, past=past)
-                except DomainError as error:
-                    self.fail(
-                        line,
-                        name,
-                        InvalidInput(
-                            "import.cell_error",
-                            column=field_label,
-                            message=_message(error, self.lang),
-                        ),
-                    )
-                    return None
-                self.dates[key] = cached
-            day = cached
+            try:
+                day = self.dates.read(self.text(cells, name))
+            except DomainError as error:
+                self.fail(
+                    line,
+                    name,
+                    InvalidInput(
+                        "import.cell_error", column=field_label, message=_message(error, self.lang)
+                    ),
+                )
+                return None
+        refusal: DomainError | None = None
+        text = str(value)[:60]
         if day < self.today and not past:
+            refusal = InvalidInput("parse.date_past", text=text, date=day.isoformat())
+        elif day > self.latest and future:
+            refusal = InvalidInput(
+                "parse.date_too_far", text=text, date=day.isoformat(), years=MAX_YEARS_AHEAD
+            )
+        if refusal is not None:
             self.fail(
                 line,
                 name,
                 InvalidInput(
-                    "import.cell_error",
-                    column=field_label,
-                    message=_message(
-                        InvalidInput("parse.date_past", text=str(value)[:60], date=day.isoformat()),
-                        self.lang,
-                    ),
+                    "import.cell_error", column=field_label, message=_message(refusal, self.lang)
                 ),
             )
             return None
@@ -372,11 +392,13 @@ class RowChecker:
             return None
         return day
 
-    def probability(self, line: int, cells: Sequence[Any]) -> int | None:
+    def probability(self, line: int, cells: Sequence[Any], stage: Stage | None) -> int | None:
+        """The deal's own probability. A recognised CRM's probability column is its stage's:
+        it overrides the stage's here only where it differs."""
         name = (
             "probability_override"
             if "probability_override" in self.columns.index
-            else ("probability")
+            else "probability"
         )
         value = self.cell(cells, name)
         if value is None:
@@ -391,6 +413,12 @@ class RowChecker:
         if percent is None:
             written = self.text(cells, name)
             self.fail(line, name, InvalidInput("import.probability_invalid", text=written[:20]))
+        elif (
+            name == "probability"
+            and self.columns.source is not None
+            and (stage is None or stage.probability == percent)
+        ):
+            return None
         return percent
 
     def boolean(self, line: int, cells: Sequence[Any], name: str) -> bool:
@@ -412,21 +440,11 @@ class RowChecker:
         return False
 
 
-def read_date(text: str, *, today: date, past: bool) -> date:
-    """`/opp new`'s date reading; with `past`, a date it refuses only for being past is kept.
-
-    ISO timestamps (what `/opp export` writes for times, in UTC) are read first."""
-    if len(text) > 10 and text[10] in "T " and text[:4].isdigit():
-        try:
-            return datetime.fromisoformat(text).astimezone(UTC).date()
-        except ValueError:
-            pass
+def _years_later(day: date, years: int) -> date:
     try:
-        return parse_close_date(text, today=today)
-    except InvalidInput as error:
-        if past and error.key == "parse.date_past":
-            return date.fromisoformat(str(error.params["date"]))
-        raise
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 def _message(error: DomainError, lang: str) -> str:
