@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Literal
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -31,6 +32,15 @@ from storage.text import fold
 def name_key(name: str) -> str:
     """Case- and accent-insensitive key: "Société Générale" and "societe generale" match."""
     return fold(name)
+
+
+_DASHES = str.maketrans("-\u2010\u2011\u2012\u2013\u2014", "      ")
+
+
+def label_key(label: str) -> str:
+    """How a deal's origin or product is compared: `name_key`, a dash being a space, so that
+    "Bouche-à-oreille" and "bouche a oreille" match. Never stored: nothing to recompute."""
+    return " ".join(fold(label).translate(_DASHES).split())
 
 
 # --- workspaces and members -------------------------------------------------------------
@@ -346,6 +356,23 @@ def account_opportunities(
             .limit(limit)
         )
     )
+
+
+def deal_labels(
+    *,
+    session: Session,
+    team_id: str,
+    field: Literal["origin", "product"],
+    owners: Sequence[str] | None = None,
+) -> list[str]:
+    """Every origin (or product) the deals of `owners` (None: the workspace's) carry, spelled
+    as stored: the domain keeps those a typed filter means (`label_key`), then filters on
+    exactly them. `ix_opportunities_stats` holds both columns: no deal is read."""
+    column = getattr(Opportunity, field)
+    query = select(column).distinct().where(Opportunity.team_id == team_id, column.is_not(None))
+    if owners is not None:
+        query = query.where(Opportunity.owner_id.in_(list(dict.fromkeys(owners))))
+    return list(session.scalars(query))
 
 
 def history(*, session: Session, team_id: str, opportunity_id: int) -> list[StageChange]:

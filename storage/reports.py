@@ -21,13 +21,14 @@ from storage.models import Opportunity, Stage, Status, Target
 
 @dataclass(frozen=True)
 class Filters:
-    """Which deals: owners None means everyone in the workspace."""
+    """Which deals: owners None means everyone in the workspace. An origin or a product is the
+    exact spellings stored to keep (the domain finds those a typed name means); None: any."""
 
     team_id: str
     owners: Sequence[str] | None = None
     process_id: int | None = None
-    origin: str | None = None
-    product: str | None = None
+    origin: tuple[str, ...] | None = None
+    product: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,10 @@ def _shape(filters: Filters) -> _Shape:
     # No owners at all (a manager without reps) is "several" with an empty list: no deal.
     owners = 0 if filters.owners is None else 1 if len(set(filters.owners)) == 1 else 2
     return _Shape(
-        owners, filters.process_id is not None, bool(filters.origin), bool(filters.product)
+        owners,
+        filters.process_id is not None,
+        filters.origin is not None,
+        filters.product is not None,
     )
 
 
@@ -73,8 +77,8 @@ def _params(filters: Filters, status: Status = Status.OPEN) -> dict[str, Any]:
         "owner": owners[0] if owners else None,
         "owners": owners,
         "process": filters.process_id,
-        "origin": (filters.origin or "").lower(),
-        "product": (filters.product or "").lower(),
+        "origins": list(filters.origin or ()),
+        "products": list(filters.product or ()),
     }
 
 
@@ -92,10 +96,11 @@ def _where(shape: _Shape) -> list[ColumnElement[bool]]:
         conditions.append(Opportunity.owner_id.in_(bindparam("owners", expanding=True)))
     if shape.process:
         conditions.append(Opportunity.process_id == bindparam("process"))
+    # Expanding: one statement whatever the number of spellings, spelled out when run.
     if shape.origin:
-        conditions.append(func.lower(Opportunity.origin) == bindparam("origin"))
+        conditions.append(Opportunity.origin.in_(bindparam("origins", expanding=True)))
     if shape.product:
-        conditions.append(func.lower(Opportunity.product) == bindparam("product"))
+        conditions.append(Opportunity.product.in_(bindparam("products", expanding=True)))
     return conditions
 
 

@@ -300,7 +300,7 @@ def _segments(
     labels: dict[str, str | None] = {}
     for row in rows:
         label = key(row)
-        folded = queries.name_key(label) if label else ""
+        folded = queries.label_key(label) if label else ""  # as the origin filter compares
         if label and (labels.get(folded) is None or label < str(labels[folded])):
             labels[folded] = label  # one spelling, whatever order the groups came in
         labels.setdefault(folded, None)

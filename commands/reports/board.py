@@ -69,8 +69,8 @@ def filters_of(actor: Actor, scope: Scope) -> Filters:
         team_id=actor.team_id,
         owners=scope.owners,
         process_id=scope.process_id,
-        origin=scope.origin,
-        product=scope.product,
+        origin=scope.origins,
+        product=scope.products,
     )
 
 

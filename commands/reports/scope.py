@@ -7,12 +7,16 @@ their own; a manager a rep of theirs or their whole team; an admin anyone, or ev
 Names are typed as people type them: `process Appel d'offres` needs no quotes. An unquoted name
 runs to the next word of this grammar (a mention, team/all, a filter word; in the forecast a
 bare number, the months) or the end; a quoted one is whole. Either apostrophe, case and accents
-are ignored when a process is looked up (`storage.text.fold`).
+are ignored when a process is looked up (`storage.text.fold`), and when an origin or a product is
+(`queries.label_key`: dashes too): the scope carries the spellings stored that the typed name
+means, and the reports filter on exactly those.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from sqlalchemy.orm import Session
 
@@ -50,8 +54,11 @@ class Scope:
     subject: str  # the rep or manager the report is about ("" for all)
     process_id: int | None = None
     process_name: str | None = None
-    origin: str | None = None
+    origin: str | None = None  # as typed, to show
     product: str | None = None
+    # The spellings stored that `origin` / `product` mean, to filter on (None: no filter).
+    origins: tuple[str, ...] | None = None
+    products: tuple[str, ...] | None = None
     months: int | None = None
     period: str | None = None  # as typed; `commands.analytics.stats` reads it
 
@@ -148,6 +155,9 @@ def resolve(
                 processes=", ".join(p.name for p in processes),
             )
         process_id, process_name = process.id, process.name
+    owners_or_all = None if kind == "all" else owners
+    origins = _spellings(session, actor, "origin", filters.get("origin"), owners_or_all)
+    products = _spellings(session, actor, "product", filters.get("product"), owners_or_all)
     months = None
     if "months" in filters:
         if not filters["months"].isdigit() or not 1 <= int(filters["months"]) <= 24:
@@ -155,15 +165,33 @@ def resolve(
         months = int(filters["months"])
     return Scope(
         kind=kind,
-        owners=None if kind == "all" else owners,
+        owners=owners_or_all,
         subject=subject,
         process_id=process_id,
         process_name=process_name,
         origin=filters.get("origin"),
         product=filters.get("product"),
+        origins=origins,
+        products=products,
         months=months,
         period=filters.get("period"),
     )
+
+
+def _spellings(
+    session: Session,
+    actor: Actor,
+    field: Literal["origin", "product"],
+    typed: str | None,
+    owners: Sequence[str] | None,
+) -> tuple[str, ...] | None:
+    """The stored spellings of the scope's deals that `typed` means; when none, the typed one,
+    which no deal holds: an origin nobody uses shows an empty board, as it always has."""
+    if not typed:
+        return None
+    wanted = queries.label_key(typed)
+    stored = queries.deal_labels(session=session, team_id=actor.team_id, field=field, owners=owners)
+    return tuple(sorted(s for s in stored if queries.label_key(s) == wanted)) or (typed,)
 
 
 def _check(session: Session, actor: Actor, kind: str, subject: str) -> None:

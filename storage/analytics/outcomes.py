@@ -100,7 +100,9 @@ def outcomes_by_owner(
 
 @dataclass(frozen=True)
 class Segment:
-    """One process × origin × product group; keys are lower-cased, labels as first typed."""
+    """One process × origin × product group, grouped by lower(): SQLite's folds only ASCII and
+    neither engine ignores accents, so the domain merges the groups that `queries.label_key`
+    equates; a label is one of the group's spellings."""
 
     process_id: int
     origin: str | None

@@ -68,10 +68,10 @@ def deal_scope(filters: Filters) -> list[ColumnElement[bool]]:
         )
     if filters.process_id is not None:
         conditions.append(Opportunity.process_id == filters.process_id)
-    if filters.origin:
-        conditions.append(func.lower(Opportunity.origin) == filters.origin.lower())
-    if filters.product:
-        conditions.append(func.lower(Opportunity.product) == filters.product.lower())
+    if filters.origin is not None:
+        conditions.append(Opportunity.origin.in_(list(filters.origin)))
+    if filters.product is not None:
+        conditions.append(Opportunity.product.in_(list(filters.product)))
     return conditions
 
 

@@ -285,8 +285,8 @@ def test_the_totals_answer_whole_months_of_a_whole_team_only() -> None:
     # Today ends before now (a user west of UTC, late in the evening): not all of this month.
     assert months(end=datetime(2026, 11, 27, tzinfo=UTC)) is None
     assert months(Filters(team_id=TEAM, owners=["U0ANNA"]), end=tomorrow) is None
-    assert months(Filters(team_id=TEAM, origin="salon"), end=tomorrow) is None
-    assert months(Filters(team_id=TEAM, product="audit"), end=tomorrow) is None
+    assert months(Filters(team_id=TEAM, origin=("salon",)), end=tomorrow) is None
+    assert months(Filters(team_id=TEAM, product=("audit",)), end=tomorrow) is None
 
 
 def test_an_imported_deal_counts_in_the_totals_but_not_its_unknown_first_stay(
