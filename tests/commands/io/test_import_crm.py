@@ -380,7 +380,9 @@ def test_status_and_closed_stage_must_agree_and_unknown_emails_name_the_row(
         (2, "import.stage_status_conflict"),
         (3, "import.owner_email_unknown"),
     ]
-    assert session.scalar(select(func.count()).select_from(Opportunity)) == 0
+    # Scoped to the team: other tests of the session may have left deals in other workspaces.
+    deals = select(func.count()).select_from(Opportunity).where(Opportunity.team_id == TEAM)
+    assert session.scalar(deals) == 0
 
 
 def test_team_never_seen_is_refused_naming_the_known_ones(session: Session) -> None:
