@@ -47,7 +47,11 @@ class SlackWorkspace:
             uid: _full_user(uid, data, team_id) for uid, data in (users or {}).items()
         }
         self._known_users = users is not None
+        # Channels described here (`add_channel`) are answered as described; any other channel
+        # is one the bot is a member of.
         self._channels = {cid: dict(info) for cid, info in (channels or {}).items()}
+        # The app's `chat:write.public` scope: posting in public channels it is not a member of.
+        self.write_public = True
         self._seq = itertools.count(1)
         self._messages: dict[tuple[str, str], dict[str, Any]] = {}
         self._ephemeral: set[tuple[str, str]] = set()
@@ -79,7 +83,36 @@ class SlackWorkspace:
         """Where the workspace is served: permalinks and upload URLs point there."""
         raise NotImplementedError
 
+    def add_channel(
+        self,
+        channel_id: str,
+        *,
+        private: bool | None = None,
+        member: bool = True,
+        archived: bool = False,
+    ) -> None:
+        """A channel as Slack would describe it; `private` defaults to Slack's G prefix."""
+        private = channel_id.startswith("G") if private is None else private
+        self._channels[channel_id] = {
+            "id": channel_id,
+            "is_channel": not private,
+            "is_group": private,
+            "is_private": private,
+            "is_member": member,
+            "is_archived": archived,
+        }
+
     # ---- helpers shared by the methods
+
+    def _check_postable(self, channel: str) -> None:
+        """Slack's refusals for a channel the bot may not post in."""
+        info = self._channels.get(channel, {})
+        if info.get("is_archived"):
+            raise ApiError("is_archived")
+        if info.get("is_member", True) or info.get("is_im"):
+            return
+        if info.get("is_private") or not self.write_public:
+            raise ApiError("not_in_channel")
 
     def _next_ts(self) -> str:
         # Like Slack's: the epoch second, then a sequence, so `oldest`/`latest` filters work.
@@ -226,6 +259,9 @@ class SlackWorkspace:
         if not channel_id:
             raise ApiError("channel_not_found")
         known = self._channels.get(channel_id, {})
+        if known.get("is_private") and not known.get("is_member", True):
+            # Slack hides a private channel from a bot that is not in it.
+            raise ApiError("channel_not_found")
         is_im = channel_id.startswith("D")
         info: Args = {
             "id": channel_id,
@@ -272,6 +308,7 @@ class SlackWorkspace:
         channel = self._resolve_channel(str(args.get("channel") or ""))
         if not channel:
             raise ApiError("channel_not_found")
+        self._check_postable(channel)
         text, blocks = self._message_args(args, text_limit=MAX_MESSAGE_TEXT)
         if not text and not blocks and not args.get("attachments"):
             raise ApiError("no_text")

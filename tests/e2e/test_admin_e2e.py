@@ -275,3 +275,30 @@ def test_the_settings_button_opens_the_modal_and_reps_cannot(server: Server) -> 
     server.slack.clear()
     assert admin(server, "réglages", team, user="U0MARIE")["text"].startswith("Seuls")
     assert not server.slack.calls_to("views.open")
+
+
+def test_a_channel_the_bot_cannot_post_to_is_refused_when_chosen(server: Server) -> None:
+    team = "T0CHANNEL"
+    server.slack.add_channel("G0SECRET", member=False)  # private, the bot not invited
+    server.slack.add_channel("C0PUBLIC", member=False)  # public: chat:write.public suffices
+    refused = admin(server, "annonce <#G0SECRET|direction>", team)
+    assert "Je ne peux pas écrire dans <#G0SECRET>" in refused["text"]
+    assert "/invite @salesbot" in refused["text"]
+    assert "<#G0SECRET>" not in _text(admin(server, "processus", team))
+    accepted = admin(server, "annonce <#C0PUBLIC|ventes>", team)
+    assert "<#C0PUBLIC>" in _text(accepted)
+    # A manager's digest, in English: the same answer.
+    admin(server, "rôle <@U0EMMA|emma> manager", team)
+    digest = admin(server, "digest <#G0SECRET|direction> monday 08:30", team, user="U0EMMA")
+    assert "I can't post in <#G0SECRET>" in digest["text"]
+    # The settings form says it next to the field, and saves nothing.
+    view = _modal(server, team)
+    values = _values(view, {Admin.ANNOUNCE_CHANNEL: "G0SECRET"})
+    answer = server.submit("U0BOSS", view, values, team=team).json()
+    assert answer["response_action"] == "errors"
+    assert set(answer["errors"]) == {Admin.ANNOUNCE_CHANNEL}
+    assert "/invite @salesbot" in answer["errors"][Admin.ANNOUNCE_CHANNEL]
+    assert "<#C0PUBLIC>" in _text(admin(server, "processus", team))
+    # Once invited, the bot can post there.
+    server.slack.add_channel("G0SECRET", member=True)
+    assert "<#G0SECRET>" in _text(admin(server, "annonce <#G0SECRET|direction>", team))
