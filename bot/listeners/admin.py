@@ -36,7 +36,7 @@ def salesbot_command(
 ) -> None:
     routed = salesbot.route(command.get("text", ""))
     if routed.subcommand == "help":
-        ack(**admin.help_message(actor.lang, is_admin=actor.is_admin))
+        ack(**admin.help_message(actor.lang, actor.role))
         return
     if routed.subcommand == "settings":
         open_settings(ack, command, client, actor, services)

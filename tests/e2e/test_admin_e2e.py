@@ -48,8 +48,15 @@ def test_help_in_each_language_and_for_each_role(server: Server) -> None:
     assert "/salesbot processus ajouter" in boss["text"]
     assert Admin.OPEN_SETTINGS in json.dumps(boss["blocks"])
     rep = admin(server, "help", "T0HELP", user="U0EMMA")
-    assert "/salesbot process add" in rep["text"]
-    assert "for salesbot admins" in _text(rep) and Admin.OPEN_SETTINGS not in _text(rep)
+    assert "/salesbot nudges on|off" in _text(rep)
+    assert "/salesbot process add" not in _text(rep) and "/salesbot digest" not in _text(rep)
+    assert "set by salesbot admins" in _text(rep) and Admin.OPEN_SETTINGS not in _text(rep)
+    # A manager reads what managers do (digest, targets), not that everything is for admins.
+    admin(server, "rôle <@U0MARIE|marie> manager", "T0HELP")
+    manager = _text(admin(server, "aide", "T0HELP", user="U0MARIE"))
+    assert "/salesbot synthese #canal|dm lundi 08:30" in manager
+    assert "/salesbot objectif @commercial 2027-03 20000" in manager
+    assert "/salesbot processus ajouter" not in manager and Admin.OPEN_SETTINGS not in manager
 
 
 def test_reps_are_refused_and_nothing_changes(server: Server) -> None:

@@ -39,10 +39,14 @@ def _salesbot(services: Services, actor: Actor, text: str) -> Call:
 
 
 def test_help_depends_on_the_role(session: Session, services: Services) -> None:
-    rep = add_user(session, "U0REP")
-    call = _salesbot(services, rep, "aide")
-    assert call.acked is not None
-    assert call.acked["text"] == help_message("fr", is_admin=False)["text"]
+    for role in Role:
+        reader = add_user(session, f"U0{role.upper()}", role=role)
+        call = _salesbot(services, reader, "aide")
+        assert call.acked is not None
+        assert call.acked["text"] == help_message("fr", role)["text"], role
+    manager = add_user(session, "U0MANAGER", role=Role.MANAGER)
+    blocks = json.dumps(_salesbot(services, manager, "help").acked, ensure_ascii=False)
+    assert "/salesbot synthese" in blocks and "/salesbot processus ajouter" not in blocks
 
 
 def test_a_rep_asking_for_the_settings_is_refused_before_any_modal(
