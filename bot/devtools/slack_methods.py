@@ -44,7 +44,7 @@ class SlackWorkspace:
     ) -> None:
         self.team_id = team_id
         self.users: dict[str, dict[str, Any]] = {
-            uid: _full_user(uid, data, team_id) for uid, data in (users or {}).items()
+            uid: full_user(uid, data, team_id) for uid, data in (users or {}).items()
         }
         self._known_users = users is not None
         # Channels described here (`add_channel`) are answered as described; any other channel
@@ -82,25 +82,6 @@ class SlackWorkspace:
     def base_url(self) -> str:
         """Where the workspace is served: permalinks and upload URLs point there."""
         raise NotImplementedError
-
-    def add_channel(
-        self,
-        channel_id: str,
-        *,
-        private: bool | None = None,
-        member: bool = True,
-        archived: bool = False,
-    ) -> None:
-        """A channel as Slack would describe it; `private` defaults to Slack's G prefix."""
-        private = channel_id.startswith("G") if private is None else private
-        self._channels[channel_id] = {
-            "id": channel_id,
-            "is_channel": not private,
-            "is_group": private,
-            "is_private": private,
-            "is_member": member,
-            "is_archived": archived,
-        }
 
     # ---- helpers shared by the methods
 
@@ -221,7 +202,7 @@ class SlackWorkspace:
     def _users_info(self, args: Args) -> Args:
         user_id = str(args.get("user", ""))
         if user_id == BOT_USER_ID:
-            user = _full_user(BOT_USER_ID, {"name": "salesbot", "is_bot": True}, self.team_id)
+            user = full_user(BOT_USER_ID, {"name": "salesbot", "is_bot": True}, self.team_id)
         elif user_id in self.users:
             user = dict(self.users[user_id])
         else:
@@ -457,7 +438,7 @@ class SlackWorkspace:
         return {"files": done}
 
 
-def _full_user(user_id: str, data: Mapping[str, Any], team_id: str) -> dict[str, Any]:
+def full_user(user_id: str, data: Mapping[str, Any], team_id: str) -> dict[str, Any]:
     name = str(data.get("name") or user_id.lower())
     real_name = str(data.get("real_name") or name)
     profile: dict[str, Any] = {
