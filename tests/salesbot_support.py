@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from commands.admin import router as salesbot
 from commands.admin.router import route, run
+from commands.channels import CanPost
 from commands.context import Actor
 from commands.deals import new as opp_new
 from commands.errors import DomainError
@@ -20,9 +21,16 @@ from tests.conftest import TEAM
 DEFAULT = "Processus commercial"
 
 
-def say(session: Session, actor: Actor, text: str) -> salesbot.Result:
+def post_anywhere(channel_id: str) -> bool:
+    """Slack's answer when the bot may post in every channel."""
+    return True
+
+
+def say(
+    session: Session, actor: Actor, text: str, can_post: CanPost = post_anywhere
+) -> salesbot.Result:
     """What `/salesbot <text>` answers."""
-    return run(session=session, actor=actor, routed=route(text))
+    return run(session=session, actor=actor, routed=route(text), can_post=can_post)
 
 
 def changed(session: Session, actor: Actor, text: str) -> ProcessChanged:
@@ -31,11 +39,13 @@ def changed(session: Session, actor: Actor, text: str) -> ProcessChanged:
     return result
 
 
-def refused(session: Session, actor: Actor, text: str) -> DomainError:
+def refused(
+    session: Session, actor: Actor, text: str, can_post: CanPost = post_anywhere
+) -> DomainError:
     """The refusal for `text`; the database must look exactly as before."""
     before = snapshot(session)
     with pytest.raises(DomainError) as error:
-        say(session, actor, text)
+        say(session, actor, text, can_post)
     assert snapshot(session) == before, text
     return error.value
 

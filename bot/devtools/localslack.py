@@ -24,7 +24,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from bot.blockkit_limits import message_problems
 from bot.devtools.slack_http import ApiError, Args, Reply, RequestHandler, parse_args, str_or_none
-from bot.devtools.slack_methods import SlackWorkspace
+from bot.devtools.slack_methods import SlackWorkspace, full_user
 
 _MESSAGE_METHODS = frozenset(
     {"chat.postMessage", "chat.postEphemeral", "chat.update", "response_url"}
@@ -197,6 +197,38 @@ class LocalSlack(SlackWorkspace):
         with self._cond:
             data = self._files.get(file_id, {}).get("data")
             return data if isinstance(data, bytes) else None
+
+    def add_channel(
+        self,
+        channel_id: str,
+        *,
+        private: bool | None = None,
+        member: bool = True,
+        archived: bool = False,
+    ) -> None:
+        """A channel as Slack would describe it; `private` defaults to Slack's G prefix."""
+        private = channel_id.startswith("G") if private is None else private
+        with self._cond:
+            self._channels[channel_id] = {
+                "id": channel_id,
+                "is_channel": not private,
+                "is_group": private,
+                "is_private": private,
+                "is_member": member,
+                "is_archived": archived,
+            }
+
+    def add_user(self, user_id: str, data: Mapping[str, Any]) -> None:
+        """A person joining the workspace (partial Slack user, as in `users`)."""
+        with self._cond:
+            self.users[user_id] = full_user(user_id, data, self.team_id)
+
+    def uploaded_file(self, file_id: str) -> tuple[str, bytes] | None:
+        """The name and bytes of an uploaded file, once its upload is done."""
+        with self._cond:
+            entry = self._files.get(file_id, {})
+            data = entry.get("data")
+            return (str(entry["name"]), data) if isinstance(data, bytes) else None
 
     # ---- fault injection
 

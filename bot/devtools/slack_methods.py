@@ -44,10 +44,14 @@ class SlackWorkspace:
     ) -> None:
         self.team_id = team_id
         self.users: dict[str, dict[str, Any]] = {
-            uid: _full_user(uid, data, team_id) for uid, data in (users or {}).items()
+            uid: full_user(uid, data, team_id) for uid, data in (users or {}).items()
         }
         self._known_users = users is not None
+        # Channels described here (`add_channel`) are answered as described; any other channel
+        # is one the bot is a member of.
         self._channels = {cid: dict(info) for cid, info in (channels or {}).items()}
+        # The app's `chat:write.public` scope: posting in public channels it is not a member of.
+        self.write_public = True
         self._seq = itertools.count(1)
         self._messages: dict[tuple[str, str], dict[str, Any]] = {}
         self._ephemeral: set[tuple[str, str]] = set()
@@ -80,6 +84,16 @@ class SlackWorkspace:
         raise NotImplementedError
 
     # ---- helpers shared by the methods
+
+    def _check_postable(self, channel: str) -> None:
+        """Slack's refusals for a channel the bot may not post in."""
+        info = self._channels.get(channel, {})
+        if info.get("is_archived"):
+            raise ApiError("is_archived")
+        if info.get("is_member", True) or info.get("is_im"):
+            return
+        if info.get("is_private") or not self.write_public:
+            raise ApiError("not_in_channel")
 
     def _next_ts(self) -> str:
         # Like Slack's: the epoch second, then a sequence, so `oldest`/`latest` filters work.
@@ -188,7 +202,7 @@ class SlackWorkspace:
     def _users_info(self, args: Args) -> Args:
         user_id = str(args.get("user", ""))
         if user_id == BOT_USER_ID:
-            user = _full_user(BOT_USER_ID, {"name": "salesbot", "is_bot": True}, self.team_id)
+            user = full_user(BOT_USER_ID, {"name": "salesbot", "is_bot": True}, self.team_id)
         elif user_id in self.users:
             user = dict(self.users[user_id])
         else:
@@ -226,6 +240,9 @@ class SlackWorkspace:
         if not channel_id:
             raise ApiError("channel_not_found")
         known = self._channels.get(channel_id, {})
+        if known.get("is_private") and not known.get("is_member", True):
+            # Slack hides a private channel from a bot that is not in it.
+            raise ApiError("channel_not_found")
         is_im = channel_id.startswith("D")
         info: Args = {
             "id": channel_id,
@@ -272,6 +289,7 @@ class SlackWorkspace:
         channel = self._resolve_channel(str(args.get("channel") or ""))
         if not channel:
             raise ApiError("channel_not_found")
+        self._check_postable(channel)
         text, blocks = self._message_args(args, text_limit=MAX_MESSAGE_TEXT)
         if not text and not blocks and not args.get("attachments"):
             raise ApiError("no_text")
@@ -420,7 +438,7 @@ class SlackWorkspace:
         return {"files": done}
 
 
-def _full_user(user_id: str, data: Mapping[str, Any], team_id: str) -> dict[str, Any]:
+def full_user(user_id: str, data: Mapping[str, Any], team_id: str) -> dict[str, Any]:
     name = str(data.get("name") or user_id.lower())
     real_name = str(data.get("real_name") or name)
     profile: dict[str, Any] = {

@@ -129,3 +129,19 @@ def block_suggestion_payload(
         payload["container"] = {"type": "view", "view_id": view.get("id", "")}
         payload["view"] = view
     return payload
+
+
+def event_body(*, team_id: str, event: dict[str, Any]) -> str:
+    """An Events API envelope (JSON) around `event`, as Slack posts it."""
+    return json.dumps(
+        {
+            "token": "local",
+            "team_id": team_id,
+            "api_app_id": "A0SALESBOT",
+            "type": "event_callback",
+            "event_id": f"Ev{uuid.uuid4().hex[:12].upper()}",
+            "event_time": int(time.time()),
+            "authorizations": [],
+            "event": event,
+        }
+    )

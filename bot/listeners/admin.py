@@ -6,11 +6,13 @@ database work, or a modal to open) are answered here.
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.ids import Admin, Command
 from bot.listeners.errors import field_errors
@@ -20,8 +22,11 @@ from bot.services import Services
 from bot.views import admin
 from commands import processes
 from commands.admin import router as salesbot
+from commands.channels import CanPost
 from commands.context import Actor
 from commands.errors import FormInvalid, NotFound
+
+log = logging.getLogger(__name__)
 
 _REMOVE_STAGE_TO = re.compile("^" + re.escape(Admin.REMOVE_STAGE_TO) + r":\d+$")
 
@@ -31,13 +36,15 @@ def salesbot_command(
 ) -> None:
     routed = salesbot.route(command.get("text", ""))
     if routed.subcommand == "help":
-        ack(**admin.help_message(actor.lang, is_admin=actor.is_admin))
+        ack(**admin.help_message(actor.lang, actor.role))
         return
     if routed.subcommand == "settings":
         open_settings(ack, command, client, actor, services)
         return
     with services.db.transaction() as session:
-        result = salesbot.run(session=session, actor=actor, routed=routed)
+        result = salesbot.run(
+            session=session, actor=actor, routed=routed, can_post=can_post_in(client)
+        )
     for user_id in salesbot.affected_users(result):
         # Their cached role would otherwise apply for another minute.
         services.profiles.forget(actor.team_id, user_id)
@@ -75,13 +82,43 @@ def settings_submitted(
     form = settings_input(view)
     try:
         with services.db.transaction() as session:
-            applied = salesbot.apply_settings(session=session, actor=actor, form=form)
+            applied = salesbot.apply_settings(
+                session=session, actor=actor, form=form, can_post=can_post_in(client)
+            )
     except FormInvalid as invalid:
         ack(response_action="errors", errors=field_errors(invalid.errors, actor.lang))
         return
     ack()
     answer = admin.settings_applied_message(applied, actor.lang)
     reply(client, actor.user_id, answer, response_url=metadata(view).get("response_url"))
+
+
+def can_post_in(client: WebClient) -> CanPost:
+    """Whether the bot can post in a channel, from `conversations.info`.
+
+    With `chat:write.public` it posts in any public channel, member or not; a private channel
+    needs it as a member, and Slack hides a private channel from a bot outside it
+    (`channel_not_found`). When Slack cannot tell (rate limit, timeout), the admin is not
+    blocked: the outbox reports a failed delivery later.
+    """
+
+    def can_post(channel_id: str) -> bool:
+        try:
+            info = client.conversations_info(channel=channel_id).get("channel") or {}
+        except SlackApiError as error:
+            reason = error.response.get("error")
+            if reason == "channel_not_found":
+                return False
+            log.warning("conversations.info %s failed: %s", channel_id, reason)
+            return True
+        except (SlackClientError, OSError):
+            log.warning("conversations.info %s failed", channel_id, exc_info=True)
+            return True
+        if info.get("is_archived"):
+            return False
+        return not (info.get("is_private") and not info.get("is_member"))
+
+    return can_post
 
 
 def settings_input(view: dict[str, Any]) -> salesbot.SettingsInput:

@@ -68,14 +68,20 @@ def _settings_button(lang: str) -> Block:
 # --- help ---------------------------------------------------------------------------------
 
 
-def help_message(lang: str, *, is_admin: bool) -> dict[str, Any]:
-    # Escaped: the usage placeholders ("<process>") would otherwise read as Slack links.
-    text = fmt.escape(t(lang, "admin.help"))
-    blocks = [section(text), section(fmt.escape(nudging_settings.help_lines(lang)))]
-    if is_admin:
+def help_message(lang: str, role: Role) -> dict[str, Any]:
+    """What this reader may do: a rep their deals and nudges, a manager also their team's digest
+    and targets, an admin everything (with the settings form). Who sets the rest is named."""
+    if role == Role.ADMIN:
+        # Escaped: the usage placeholders ("<process>") would otherwise read as Slack links.
+        text = fmt.escape(t(lang, "admin.help"))
+        blocks = [section(text), section(fmt.escape(nudging_settings.help_lines(lang)))]
         blocks.append(_settings_button(lang))
-    else:
-        blocks.append(context(t(lang, "admin.help_not_admin")))
+        return _message(blocks, text)
+    text = fmt.escape(t(lang, "admin.help_yours"))
+    blocks = [section(text)]
+    if role == Role.MANAGER:
+        blocks.append(section(fmt.escape(t(lang, "admin.help_manager"))))
+    blocks.append(context(t(lang, "admin.help_set_by_admins")))
     return _message(blocks, text)
 
 

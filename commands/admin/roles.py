@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from commands.channels import CHANNEL_MENTION, CanPost, check_can_post
 from commands.context import Actor
 from commands.errors import InvalidInput, NotFound
 from commands.parsing import clean_text, parse_user_mention, split_args
@@ -49,8 +50,6 @@ REMOVE_WORDS = frozenset(
     {"remove", "retirer", "retire", "enlever", "enleve", "supprimer", "delete", "rm", "-"}
 )
 
-# Slack escapes "#ventes" as "<#C123|ventes>" (or "<#C123>"); private channels start with G.
-_CHANNEL = re.compile(r"<#([CG][A-Z0-9]{2,20})(?:\|[^>]*)?>")
 _CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,20}")
 # The name in "<@U123|marie dubois>" may hold spaces; the id alone is what counts.
 _MENTION_NAME = re.compile(r"<@([UW][A-Z0-9]+)\|[^>]*>")
@@ -252,8 +251,11 @@ def _team_changed(
 # --- announcements ------------------------------------------------------------------------
 
 
-def announce(*, session: Session, actor: Actor, text: str) -> AnnounceChannel:
-    """`announce #channel` sets where wins are announced, `announce off` stops, `announce` shows."""
+def announce(*, session: Session, actor: Actor, text: str, can_post: CanPost) -> AnnounceChannel:
+    """`announce #channel` sets where wins are announced, `announce off` stops, `announce` shows.
+
+    A channel the bot cannot post to is refused (`can_post`, the listener's answer from Slack).
+    """
     check_admin(actor)
     text = text.strip()
     if not text:
@@ -261,10 +263,12 @@ def announce(*, session: Session, actor: Actor, text: str) -> AnnounceChannel:
         return AnnounceChannel(workspace.announce_channel if workspace else None, changed=False)
     if name_key(text) in OFF_WORDS:
         return set_announce(session=session, actor=actor, channel_id=None)
-    match = _CHANNEL.fullmatch(text)
+    match = CHANNEL_MENTION.fullmatch(text)
     if match is None:
         raise InvalidInput("admin.channel_required", text=_echo(text))
-    return set_announce(session=session, actor=actor, channel_id=match.group(1))
+    channel_id = match.group(1)
+    check_can_post(can_post, channel_id)
+    return set_announce(session=session, actor=actor, channel_id=channel_id)
 
 
 def set_announce(*, session: Session, actor: Actor, channel_id: str | None) -> AnnounceChannel:

@@ -17,6 +17,7 @@ from commands import processes
 from commands.admin import roles, targets
 from commands.admin.roles import AnnounceChannel, LostReasons, RoleChanged, TeamChanged, TeamListing
 from commands.admin.targets import TargetSet
+from commands.channels import CanPost, check_can_post
 from commands.context import Actor
 from commands.errors import DomainError, FormInvalid, InvalidInput
 from commands.nudging import settings as nudge_settings
@@ -176,13 +177,19 @@ def _verb(rest: str, verbs: dict[str, str], usage: str) -> tuple[str, str]:
     return verb, args.strip()
 
 
-def run(*, session: Session, actor: Actor, routed: Routed) -> Result:
-    """Do what `routed` says; `help` and `settings` are the listener's (no database work)."""
+def run(*, session: Session, actor: Actor, routed: Routed, can_post: CanPost) -> Result:
+    """Do what `routed` says; `help` and `settings` are the listener's (no database work).
+
+    `can_post` tells whether the bot may post in a channel (the listener asks Slack): a channel
+    chosen for announcements or a digest is checked with it.
+    """
     sub, rest = routed.subcommand, routed.rest
     if sub == "target":  # managers set their team's targets too: checked inside
         return targets.set_target(session=session, actor=actor, text=rest)
     if sub in nudge_settings.SUBCOMMANDS.values():  # each checks its own audience
-        return nudge_settings.run(session=session, actor=actor, sub=sub, rest=rest)
+        return nudge_settings.run(
+            session=session, actor=actor, sub=sub, rest=rest, can_post=can_post
+        )
     check_admin(actor)
     if sub == "processes":
         return processes.overview(session=session, actor=actor)
@@ -215,7 +222,7 @@ def run(*, session: Session, actor: Actor, routed: Routed) -> Result:
     if sub == "team":
         return roles.team(session=session, actor=actor, text=rest)
     if sub == "announce":
-        return roles.announce(session=session, actor=actor, text=rest)
+        return roles.announce(session=session, actor=actor, text=rest, can_post=can_post)
     if sub == "lost-reasons":
         return roles.lost_reasons(session=session, actor=actor, text=rest)
     raise InvalidInput("admin.unknown_subcommand", word=sub)
@@ -267,8 +274,13 @@ def _id(text: str) -> int:
     return int(text)
 
 
-def apply_settings(*, session: Session, actor: Actor, form: SettingsInput) -> SettingsApplied:
-    """Apply every filled part of the modal; any refusal rolls all of them back (FormInvalid)."""
+def apply_settings(
+    *, session: Session, actor: Actor, form: SettingsInput, can_post: CanPost
+) -> SettingsApplied:
+    """Apply every filled part of the modal; any refusal rolls all of them back (FormInvalid).
+
+    A newly picked announcement channel the bot cannot post to (`can_post`) is refused there.
+    """
     check_admin(actor)
     errors: dict[str, DomainError] = {}
     changes: list[ProcessChanged | AnnounceChannel] = []
@@ -346,13 +358,15 @@ def apply_settings(*, session: Session, actor: Actor, form: SettingsInput) -> Se
                 )
     workspace = queries.get_workspace(session=session, team_id=actor.team_id)
     if workspace is not None and workspace.announce_channel != form.announce_channel:
-        attempt(
-            {},
-            "announce_channel",
-            lambda: roles.set_announce(
+
+        def announce() -> AnnounceChannel:
+            if form.announce_channel is not None:
+                check_can_post(can_post, form.announce_channel, field="announce_channel")
+            return roles.set_announce(
                 session=session, actor=actor, channel_id=form.announce_channel
-            ),
-        )
+            )
+
+        attempt({}, "announce_channel", announce)
     if errors:
         raise FormInvalid(errors)
     return SettingsApplied(tuple(changes), processes.overview(session=session, actor=actor))

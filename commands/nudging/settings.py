@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from commands.channels import CHANNEL_MENTION, CanPost, check_can_post
 from commands.context import Actor
 from commands.errors import Forbidden, InvalidInput, NotFound
 from commands.nudging import followups
@@ -67,7 +68,6 @@ for _index, _names in enumerate(
     WEEKDAYS |= dict.fromkeys(_names, _index)
 
 _TIME = re.compile(r"([0-9]{1,2})(?:\s*[:hH.]\s*([0-9]{2})?)?")
-_CHANNEL = re.compile(r"<#([CG][A-Z0-9]{2,20})(?:\|[^>]*)?>")
 FAILURES_SHOWN = 10
 RECENT = timedelta(days=7)
 
@@ -121,11 +121,11 @@ def parse_time(text: str) -> int:
     return hour * 60 + minute
 
 
-def run(*, session: Session, actor: Actor, sub: str, rest: str) -> Result:
+def run(*, session: Session, actor: Actor, sub: str, rest: str, can_post: CanPost) -> Result:
     if sub == "nudges":
         return nudges(session=session, actor=actor, text=rest)
     if sub == "digest":
-        return digest(session=session, actor=actor, text=rest)
+        return digest(session=session, actor=actor, text=rest, can_post=can_post)
     if sub == "followup":
         return followups.handle(session=session, actor=actor, text=rest)
     if sub == "outbox":
@@ -160,7 +160,8 @@ def nudges(*, session: Session, actor: Actor, text: str) -> NudgeSettings:
     return NudgeSettings(member.nudges_enabled, member.nudge_minute, key)
 
 
-def digest(*, session: Session, actor: Actor, text: str) -> DigestSettings:
+def digest(*, session: Session, actor: Actor, text: str, can_post: CanPost) -> DigestSettings:
+    """A channel chosen for the digest must be one the bot can post to (`can_post`)."""
     if actor.role not in (Role.MANAGER, Role.ADMIN):
         raise Forbidden("nudge.digest_managers_only")
     member = _member(session, actor)
@@ -175,9 +176,10 @@ def digest(*, session: Session, actor: Actor, text: str) -> DigestSettings:
         channel: str | None = member.digest_channel
         weekday, minute = member.digest_weekday, member.digest_minute
         for arg, word in zip(args, words, strict=True):
-            mention = _CHANNEL.fullmatch(arg)
+            mention = CHANNEL_MENTION.fullmatch(arg)
             if mention is not None:
                 channel = mention.group(1)
+                check_can_post(can_post, channel)
             elif word in DM_WORDS:
                 channel = None
             elif word in WEEKDAYS:

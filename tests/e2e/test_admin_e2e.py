@@ -48,8 +48,15 @@ def test_help_in_each_language_and_for_each_role(server: Server) -> None:
     assert "/salesbot processus ajouter" in boss["text"]
     assert Admin.OPEN_SETTINGS in json.dumps(boss["blocks"])
     rep = admin(server, "help", "T0HELP", user="U0EMMA")
-    assert "/salesbot process add" in rep["text"]
-    assert "for salesbot admins" in _text(rep) and Admin.OPEN_SETTINGS not in _text(rep)
+    assert "/salesbot nudges on|off" in _text(rep)
+    assert "/salesbot process add" not in _text(rep) and "/salesbot digest" not in _text(rep)
+    assert "set by salesbot admins" in _text(rep) and Admin.OPEN_SETTINGS not in _text(rep)
+    # A manager reads what managers do (digest, targets), not that everything is for admins.
+    admin(server, "rôle <@U0MARIE|marie> manager", "T0HELP")
+    manager = _text(admin(server, "aide", "T0HELP", user="U0MARIE"))
+    assert "/salesbot synthese #canal|dm lundi 08:30" in manager
+    assert "/salesbot objectif @commercial 2027-03 20000" in manager
+    assert "/salesbot processus ajouter" not in manager and Admin.OPEN_SETTINGS not in manager
 
 
 def test_reps_are_refused_and_nothing_changes(server: Server) -> None:
@@ -275,3 +282,30 @@ def test_the_settings_button_opens_the_modal_and_reps_cannot(server: Server) -> 
     server.slack.clear()
     assert admin(server, "réglages", team, user="U0MARIE")["text"].startswith("Seuls")
     assert not server.slack.calls_to("views.open")
+
+
+def test_a_channel_the_bot_cannot_post_to_is_refused_when_chosen(server: Server) -> None:
+    team = "T0CHANNEL"
+    server.slack.add_channel("G0SECRET", member=False)  # private, the bot not invited
+    server.slack.add_channel("C0PUBLIC", member=False)  # public: chat:write.public suffices
+    refused = admin(server, "annonce <#G0SECRET|direction>", team)
+    assert "Je ne peux pas écrire dans <#G0SECRET>" in refused["text"]
+    assert "/invite @salesbot" in refused["text"]
+    assert "<#G0SECRET>" not in _text(admin(server, "processus", team))
+    accepted = admin(server, "annonce <#C0PUBLIC|ventes>", team)
+    assert "<#C0PUBLIC>" in _text(accepted)
+    # A manager's digest, in English: the same answer.
+    admin(server, "rôle <@U0EMMA|emma> manager", team)
+    digest = admin(server, "digest <#G0SECRET|direction> monday 08:30", team, user="U0EMMA")
+    assert "I can't post in <#G0SECRET>" in digest["text"]
+    # The settings form says it next to the field, and saves nothing.
+    view = _modal(server, team)
+    values = _values(view, {Admin.ANNOUNCE_CHANNEL: "G0SECRET"})
+    answer = server.submit("U0BOSS", view, values, team=team).json()
+    assert answer["response_action"] == "errors"
+    assert set(answer["errors"]) == {Admin.ANNOUNCE_CHANNEL}
+    assert "/invite @salesbot" in answer["errors"][Admin.ANNOUNCE_CHANNEL]
+    assert "<#C0PUBLIC>" in _text(admin(server, "processus", team))
+    # Once invited, the bot can post there.
+    server.slack.add_channel("G0SECRET", member=True)
+    assert "<#G0SECRET>" in _text(admin(server, "annonce <#G0SECRET|direction>", team))

@@ -181,6 +181,35 @@ def test_only_known_users_can_be_messaged_directly(client: WebClient) -> None:
         client.conversations_open(users="U0NOBODY")
 
 
+def test_channels_the_bot_is_not_in_answer_as_slack_does(
+    slack: LocalSlack, client: WebClient
+) -> None:
+    slack.add_channel("G0SECRET", member=False)
+    slack.add_channel("C0PUBLIC", member=False)
+    slack.add_channel("C0OLD", archived=True)
+    with pytest.raises(SlackApiError) as refused:
+        client.chat_postMessage(channel="G0SECRET", text="won")
+    assert refused.value.response["error"] == "not_in_channel"
+    # Slack hides a private channel from a bot outside it.
+    with pytest.raises(SlackApiError) as hidden:
+        client.conversations_info(channel="G0SECRET")
+    assert hidden.value.response["error"] == "channel_not_found"
+    # A public channel: described, and open to a bot with chat:write.public.
+    info = client.conversations_info(channel="C0PUBLIC")["channel"]
+    assert (info["is_private"], info["is_member"]) == (False, False)
+    assert client.chat_postMessage(channel="C0PUBLIC", text="won")["ok"]
+    slack.write_public = False  # an app installed without chat:write.public
+    with pytest.raises(SlackApiError) as public:
+        client.chat_postMessage(channel="C0PUBLIC", text="won")
+    assert public.value.response["error"] == "not_in_channel"
+    with pytest.raises(SlackApiError) as archived:
+        client.chat_postMessage(channel="C0OLD", text="won")
+    assert archived.value.response["error"] == "is_archived"
+    slack.add_channel("G0SECRET", member=True)  # invited
+    assert client.conversations_info(channel="G0SECRET")["channel"]["is_member"]
+    assert client.chat_postMessage(channel="G0SECRET", text="won")["ok"]
+
+
 def test_a_51_block_message_is_refused(slack: LocalSlack, client: WebClient) -> None:
     with pytest.raises(SlackApiError) as error:
         client.chat_postMessage(channel="C0SALES", text="t", blocks=[section("x")] * 51)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+from typing import Any
+from unittest.mock import MagicMock
 
 import pytest
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
 from sqlalchemy.orm import Session
 
 from bot.listeners import admin
@@ -35,10 +39,14 @@ def _salesbot(services: Services, actor: Actor, text: str) -> Call:
 
 
 def test_help_depends_on_the_role(session: Session, services: Services) -> None:
-    rep = add_user(session, "U0REP")
-    call = _salesbot(services, rep, "aide")
-    assert call.acked is not None
-    assert call.acked["text"] == help_message("fr", is_admin=False)["text"]
+    for role in Role:
+        reader = add_user(session, f"U0{role.upper()}", role=role)
+        call = _salesbot(services, reader, "aide")
+        assert call.acked is not None
+        assert call.acked["text"] == help_message("fr", role)["text"], role
+    manager = add_user(session, "U0MANAGER", role=Role.MANAGER)
+    blocks = json.dumps(_salesbot(services, manager, "help").acked, ensure_ascii=False)
+    assert "/salesbot synthese" in blocks and "/salesbot processus ajouter" not in blocks
 
 
 def test_a_rep_asking_for_the_settings_is_refused_before_any_modal(
@@ -72,3 +80,41 @@ def test_a_role_change_forgets_the_cached_profile(session: Session, services: Se
     call = _salesbot(services, boss, "rôle <@U0EMMA|emma> manager")
     assert call.acked is not None and call.acked["response_type"] == "ephemeral"
     assert forgotten == [(boss.team_id, "U0EMMA")]
+
+
+def test_can_post_reads_slacks_description_of_the_channel() -> None:
+    def client_answering(**answers: Any) -> Any:
+        client = MagicMock()
+
+        def info(channel: str) -> dict[str, Any]:
+            answer = answers[channel]
+            if isinstance(answer, str):
+                response = SlackResponse(
+                    client=client,
+                    http_verb="POST",
+                    api_url="conversations.info",
+                    req_args={},
+                    data={"ok": False, "error": answer},
+                    headers={},
+                    status_code=200,
+                )
+                raise SlackApiError(answer, response)
+            return {"ok": True, "channel": answer}
+
+        client.conversations_info.side_effect = info
+        return client
+
+    can_post = admin.can_post_in(
+        client_answering(
+            C0PUBLIC={"is_private": False, "is_member": False},
+            G0IN={"is_private": True, "is_member": True},
+            G0OUT={"is_private": True, "is_member": False},
+            C0OLD={"is_private": False, "is_member": True, "is_archived": True},
+            G0HIDDEN="channel_not_found",
+            C0BUSY="ratelimited",
+        )
+    )
+    assert can_post("C0PUBLIC") and can_post("G0IN")
+    assert not can_post("G0OUT") and not can_post("C0OLD") and not can_post("G0HIDDEN")
+    # When Slack cannot tell, the admin is not blocked (the outbox reports a failed post).
+    assert can_post("C0BUSY")

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+from slack_sdk.models.blocks import Block
 
 from bot.blockkit_limits import message_problems, view_problems
 from bot.devtools.modal_input import input_fields, state_value
@@ -97,7 +98,7 @@ def _raw(message: dict[str, Any]) -> str:
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_help_lists_every_subcommand_in_each_language(lang: str) -> None:
-    message = admin.help_message(lang, is_admin=True)
+    message = admin.help_message(lang, Role.ADMIN)
     assert not message_problems(message["blocks"], message["text"])
     text = _text(message)
     words = ("réglages", "processus ajouter", "étape supprimer", "rôle", "équipe", "annonce")
@@ -111,9 +112,34 @@ def test_help_lists_every_subcommand_in_each_language(lang: str) -> None:
 
 
 def test_help_tells_non_admins_whom_to_ask() -> None:
-    message = admin.help_message("fr", is_admin=False)
-    assert "réservées aux administrateurs" in _text(message)
+    message = admin.help_message("fr", Role.REP)
+    assert "réglés par les administrateurs de salesbot" in _text(message)
     assert Admin.OPEN_SETTINGS not in json.dumps(message)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_help_lists_what_this_reader_may_do(lang: str) -> None:
+    texts = {role: _text(admin.help_message(lang, role)) for role in Role}
+    for role, text in texts.items():
+        message = admin.help_message(lang, role)
+        assert not message_problems(message["blocks"], message["text"]), role
+        for block in message["blocks"]:
+            Block.parse(block).validate_json()  # type: ignore[union-attr]
+        assert ("/salesbot nudges" if lang == "en" else "/salesbot relances") in text, role
+    digest, target = ("digest", "target") if lang == "en" else ("synthese", "objectif")
+    process_add = "process add" if lang == "en" else "processus ajouter"
+    # A rep: their deals and nudges; nothing they would be refused.
+    assert f"/salesbot {digest}" not in texts[Role.REP]
+    assert f"/salesbot {target}" not in texts[Role.REP]
+    assert f"/salesbot {process_add}" not in texts[Role.REP]
+    # A manager: also their team's digest and targets, not the admins' settings.
+    assert f"/salesbot {digest}" in texts[Role.MANAGER]
+    assert f"/salesbot {target}" in texts[Role.MANAGER]
+    assert f"/salesbot {process_add}" not in texts[Role.MANAGER]
+    assert "/salesbot outbox" not in texts[Role.MANAGER] and "outbox" not in texts[Role.MANAGER]
+    # An admin: everything.
+    for command in (digest, target, process_add):
+        assert f"/salesbot {command}" in texts[Role.ADMIN], command
 
 
 def test_the_overview_shows_stages_probabilities_stuck_and_open_deals() -> None:

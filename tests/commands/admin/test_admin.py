@@ -15,7 +15,15 @@ from commands.errors import Forbidden, FormInvalid, InvalidInput
 from storage import queries
 from storage.models import Role
 from tests.conftest import TEAM, add_user, setup_team
-from tests.salesbot_support import DEFAULT, process_named, refused, say, snapshot, stage_of
+from tests.salesbot_support import (
+    DEFAULT,
+    post_anywhere,
+    process_named,
+    refused,
+    say,
+    snapshot,
+    stage_of,
+)
 
 
 @pytest.fixture
@@ -131,6 +139,56 @@ def test_announce_channel_on_and_off(session: Session, boss: Actor) -> None:
         roles.set_announce(session=session, actor=boss, channel_id="D0DIRECT")
 
 
+def test_a_channel_the_bot_cannot_post_to_is_refused_when_chosen(
+    session: Session, boss: Actor
+) -> None:
+    # Slack's answer, as the listener hands it over: a private channel the bot is not in.
+    asked: list[str] = []
+
+    def can_post(channel_id: str) -> bool:
+        asked.append(channel_id)
+        return channel_id != "G0SECRET"
+
+    error = refused(session, boss, "announce <#G0SECRET|direction>", can_post)
+    assert isinstance(error, InvalidInput) and error.key == "admin.cannot_post"
+    assert error.params == {"channel": "G0SECRET"}
+    assert say(session, boss, "announce <#C0VENTES|ventes>", can_post).channel == "C0VENTES"
+    # Turning announcements off or showing them asks Slack nothing.
+    say(session, boss, "announce off", can_post)
+    say(session, boss, "announce", can_post)
+    assert asked == ["G0SECRET", "C0VENTES"]
+
+
+def test_the_settings_form_refuses_a_channel_the_bot_cannot_post_to(
+    session: Session, boss: Actor
+) -> None:
+    before = snapshot(session)
+    form = SettingsInput(new_process_name="Grands comptes", announce_channel="G0SECRET")
+    with pytest.raises(FormInvalid) as invalid, session.begin_nested():
+        salesbot.apply_settings(
+            session=session, actor=boss, form=form, can_post=lambda channel: False
+        )
+    assert {f: e.key for f, e in invalid.value.errors.items()} == {
+        "announce_channel": "admin.cannot_post_here"
+    }
+    assert snapshot(session) == before
+    # Emptied, the field turns announcements off whatever Slack would say.
+    say(session, boss, "announce <#C0VENTES|ventes>")
+    off = SettingsInput(announce_channel=None)
+    applied = salesbot.apply_settings(
+        session=session, actor=boss, form=off, can_post=lambda channel: False
+    )
+    assert applied.overview.announce_channel is None
+
+
+def test_a_digest_channel_the_bot_cannot_post_to_is_refused(session: Session, boss: Actor) -> None:
+    paul = add_user(session, "U0PAUL", role=Role.MANAGER)
+    error = refused(session, paul, "digest <#G0SECRET|direction> lundi 08:30", lambda c: False)
+    assert isinstance(error, InvalidInput) and error.key == "admin.cannot_post"
+    digest = say(session, paul, "digest <#C0VENTES|ventes> lundi 08:30", lambda c: True)
+    assert getattr(digest, "channel", None) == "C0VENTES"
+
+
 def test_lost_reasons_list_add_remove(session: Session, boss: Actor) -> None:
     listed = say(session, boss, "raisons")
     assert isinstance(listed, roles.LostReasons) and listed.labels[0] == "Prix"
@@ -198,7 +256,9 @@ def test_settings_apply_every_filled_part(session: Session, boss: Actor) -> None
         edit_stuck_after="21",
         announce_channel="C0VENTES",
     )
-    applied = salesbot.apply_settings(session=session, actor=boss, form=form)
+    applied = salesbot.apply_settings(
+        session=session, actor=boss, form=form, can_post=post_anywhere
+    )
     assert [getattr(c, "key", "announce") for c in applied.changes] == [
         "admin.process_added",
         "admin.stage_added",
@@ -232,7 +292,7 @@ def test_settings_refusals_land_on_their_field_and_nothing_is_saved(
     )
     # The listener's transaction rolls back on FormInvalid; a savepoint does it here.
     with pytest.raises(FormInvalid) as invalid, session.begin_nested():
-        salesbot.apply_settings(session=session, actor=boss, form=form)
+        salesbot.apply_settings(session=session, actor=boss, form=form, can_post=post_anywhere)
     assert set(invalid.value.errors) == {"add_stage_process", "edit_stage"}
     bad_numbers = SettingsInput(
         edit_stage=str(stage_of(session, "Besoins identifiés").id),
@@ -241,7 +301,9 @@ def test_settings_refusals_land_on_their_field_and_nothing_is_saved(
         new_process_stages="A:10",  # stages without a name
     )
     with pytest.raises(FormInvalid) as invalid, session.begin_nested():
-        salesbot.apply_settings(session=session, actor=boss, form=bad_numbers)
+        salesbot.apply_settings(
+            session=session, actor=boss, form=bad_numbers, can_post=post_anywhere
+        )
     assert {f: e.key for f, e in invalid.value.errors.items()} == {
         "edit_probability": "admin.probability_invalid",
         "edit_stuck_after": "admin.days_invalid",
@@ -255,9 +317,13 @@ def test_settings_need_an_admin(session: Session, boss: Actor) -> None:
     with pytest.raises(Forbidden):
         salesbot.settings(session=session, actor=rep)
     with pytest.raises(Forbidden):
-        salesbot.apply_settings(session=session, actor=rep, form=SettingsInput())
+        salesbot.apply_settings(
+            session=session, actor=rep, form=SettingsInput(), can_post=post_anywhere
+        )
 
 
 def test_nothing_filled_changes_nothing(session: Session, boss: Actor) -> None:
-    applied = salesbot.apply_settings(session=session, actor=boss, form=SettingsInput())
+    applied = salesbot.apply_settings(
+        session=session, actor=boss, form=SettingsInput(), can_post=post_anywhere
+    )
     assert applied.changes == ()

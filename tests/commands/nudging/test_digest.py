@@ -167,13 +167,13 @@ def test_the_digest_is_due_once_a_week_at_the_managers_hour(session: Session) ->
     # Moved to Friday 17:00 in a channel.
     boss = _actor("U0BOSS", DUE, Role.MANAGER)
     settings = nudge_settings.digest(
-        session=session, actor=boss, text="<#C0SALES|ventes> vendredi 17:00"
+        session=session, actor=boss, text="<#C0SALES|ventes> vendredi 17:00", can_post=bool
     )
     assert (settings.channel, settings.weekday, settings.minute) == ("C0SALES", 4, 17 * 60)
     assert digests.due_digests(session=session, team_id=TEAM, now=DUE + timedelta(days=2)) == []
     [friday] = digests.due_digests(session=session, team_id=TEAM, now=DUE, as_of=date(2027, 3, 19))
     assert friday.channel == "C0SALES" and friday.reader.moment.hour == 16
-    nudge_settings.digest(session=session, actor=boss, text="off")
+    nudge_settings.digest(session=session, actor=boss, text="off", can_post=bool)
     assert (
         digests.due_digests(session=session, team_id=TEAM, now=DUE, as_of=date(2027, 3, 19)) == []
     )
