@@ -1,5 +1,6 @@
 """What every listener gets from Bolt's context: the services, and who is asking (the actor:
-workspace, user, language, timezone, role); and Events API retries skipped."""
+workspace, user, language, locale, timezone, role); typed text as the user typed it; and Events
+API retries skipped."""
 
 from __future__ import annotations
 
@@ -134,3 +135,25 @@ def retry_middleware(seen: SeenEvents) -> Callable[..., Any]:
         return next()
 
     return skip_retries
+
+
+def slack_unescaped(text: str) -> str:
+    """Typed text as typed: Slack sends `&`, `<`, `>` as `&amp;`, `&lt;`, `&gt;` (and nothing
+    else). `&amp;` last, so a typed "&lt;" stays "&lt;"."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def unescape_middleware(body: dict[str, Any], next: Callable[[], Any]) -> Any:
+    """Unescapes slash-command and message text once, before any listener reads it, so parsers
+    see what was typed and `bot.format.escape` escapes it once on the way out. Modal inputs
+    arrive unescaped and are left alone."""
+    if isinstance(body.get("command"), str) and isinstance(body.get("text"), str):
+        body["text"] = slack_unescaped(body["text"])
+    event = body.get("event") if body.get("type") == "event_callback" else None
+    if (
+        isinstance(event, dict)
+        and event.get("type") == "message"
+        and isinstance(event.get("text"), str)
+    ):
+        event["text"] = slack_unescaped(event["text"])
+    return next()

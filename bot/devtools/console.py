@@ -143,7 +143,9 @@ class Console:
         return None
 
     def slash(self, command: str, text: str) -> None:
-        # Slack escapes @mentions when the manifest asks it to; the console does the same.
+        # Slack entity-escapes &, <, > of typed text, and escapes @mentions when the manifest
+        # asks it to; the console does the same.
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         text = self._escape_mentions(text)
         body = command_body(
             team_id=self.team_id,
