@@ -52,6 +52,8 @@ class Catalogs:
         self.default = default
         self.languages = languages_in(directory, default)
         self._compiled: dict[str, gettext.GNUTranslations] = {}
+        # The keys that are plural entries in some catalog: `text` picks their form by `count`.
+        self._plural_keys: set[str] = set()
         # Reentrant: compiling a language first compiles the default one it falls back to.
         self._lock = threading.RLock()
 
@@ -75,6 +77,7 @@ class Catalogs:
         for message in list(catalog):
             if isinstance(message.string, (tuple, list)) and not all(message.string):
                 del catalog[message.id]
+        self._plural_keys.update(m.id[0] for m in catalog if isinstance(m.id, (tuple, list)))
         mo = io.BytesIO()
         write_mo(mo, catalog)
         mo.seek(0)
@@ -86,7 +89,13 @@ class Catalogs:
         return compiled
 
     def text(self, lang: str, key: str, **params: Any) -> str:
-        text = self.translations(lang).gettext(key)
+        """A plural entry given a `count` takes the form that count calls for: a domain message
+        (a key and its parameters) reads "1 stage", "2 stages" without knowing it is plural."""
+        translations = self.translations(lang)
+        count = params.get("count")
+        if key in self._plural_keys and isinstance(count, int):
+            return translations.ngettext(key, key, count).format(**params)
+        text = translations.gettext(key)
         return text.format(**params) if params else text
 
     def plural(self, lang: str, key: str, count: int, **params: Any) -> str:
@@ -116,7 +125,8 @@ def language_of(locale: str | None, fallback: str = DEFAULT_LANGUAGE) -> str:
 
 
 def t(lang: str, key: str, **params: Any) -> str:
-    """The text for `key` in `lang`, with its placeholders filled."""
+    """The text for `key` in `lang`, with its placeholders filled (in the plural form its
+    `count` calls for, when the entry is a plural one)."""
     return CATALOGS.text(lang, key, **params)
 
 

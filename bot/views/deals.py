@@ -308,10 +308,10 @@ def account_view(result: AccountView, lang: str) -> dict[str, Any]:
     summary = t(
         lang,
         "account.summary",
-        open=result.open_count,
-        won=result.won_count,
+        count=result.open_count,
+        won=t(lang, "count.won", count=result.won_count),
         won_total=fmt.money(result.won_minor, result.currency, lang),
-        lost=result.lost_count,
+        lost=t(lang, "count.lost", count=result.lost_count),
     )
     blocks: list[Block] = [header(title), context(summary)]
     blocks.append(section(f"*{t(lang, 'account.open')}*"))

@@ -62,7 +62,7 @@ def table(result: Forecast, lang: str) -> str:
 
 def forecast_message(result: Forecast, lang: str) -> dict[str, Any]:
     title = t(
-        lang, "forecast.title", scope=scope_title(result.scope, lang), months=len(result.months)
+        lang, "forecast.title", scope=scope_title(result.scope, lang), count=len(result.months)
     )
     blocks: list[Block] = [header(fmt.plain(title))]
     filters = scope_filters(result.scope, lang)

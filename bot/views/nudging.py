@@ -27,7 +27,7 @@ from bot.views.blocks import (
 from bot.views.deals import card_summary, summary_line
 from bot.views.stats import signal_text
 from commands.deals.cards import Card
-from commands.i18n import t
+from commands.i18n import t, tn
 from commands.nudging import digest as digests
 from commands.nudging import followups, nudges
 from commands.nudging.stuck import MIN_STAYS, PERCENTILE, Threshold
@@ -53,14 +53,14 @@ def threshold_note(threshold: Threshold, lang: str) -> str:
             "nudge.threshold_learned",
             days=threshold.days,
             percentile=PERCENTILE,
-            stays=threshold.stays,
+            count=threshold.stays,
             observed=f"{threshold.percentile_days or 0:.1f}",
         )
     return t(
         lang,
         "nudge.threshold_default",
         days=threshold.days,
-        stays=threshold.stays,
+        count=threshold.stays,
         needed=MIN_STAYS,
     )
 
@@ -81,7 +81,7 @@ def reasons(
             t(
                 lang,
                 key,
-                days=attention.days_in_stage,
+                count=attention.days_in_stage,
                 stage=fmt.escape(card.stage.name),
                 threshold=attention.threshold.days,
             )
@@ -118,7 +118,7 @@ def nudge_controls(card: Card, lang: str) -> Block:
                 "action_id": Nudge.SNOOZE,
                 "placeholder": plain_text(t(lang, "nudge.snooze_placeholder"), 150),
                 "options": [
-                    option(t(lang, "nudge.snooze_days", days=days), f"{days}:{number}")
+                    option(t(lang, "nudge.snooze_days", count=days), f"{days}:{number}")
                     for days in SNOOZE_DAYS
                 ],
             },
@@ -307,10 +307,11 @@ def digest_message(digest: digests.Digest) -> dict[str, Any]:
     if change is None:
         pipeline += "\n" + t(lang, "digest.change_none")
     else:
-        pipeline += "\n" + t(
+        pipeline += "\n" + tn(
             lang,
             "digest.change",
-            count=f"{change.count:+d}",
+            abs(change.count),
+            change=f"{change.count:+d}",
             total=_signed(change.amount_minor, digest),
             weighted=_signed(change.weighted_minor, digest),
         )
@@ -344,7 +345,7 @@ def digest_message(digest: digests.Digest) -> dict[str, Any]:
         detail = t(
             lang,
             "digest.stuck_line",
-            days=line.days_in_stage,
+            count=line.days_in_stage,
             stage=fmt.escape(line.card.stage.name),
             threshold=line.threshold_days or 0,
         )

@@ -79,10 +79,10 @@ def _headline(process: ProcessStats, currency: str, lang: str) -> str:
         lang,
         "stats.headline",
         rate=share(totals.rate),
-        won=totals.won,
-        lost=totals.lost,
+        count=totals.won,
+        lost=t(lang, "count.lost", count=totals.lost),
         cycle=t(lang, "stats.days", days=days(cycle, lang)) if cycle is not None else "—",
-        created=totals.created,
+        created=t(lang, "count.created", count=totals.created),
         open=fmt.money(process.open_minor, currency, lang),
     )
 
@@ -144,7 +144,7 @@ def calibration_notes(process: ProcessStats, lang: str) -> str:
             stage=fmt.escape(s.name),
             probability=s.probability,
             observed=s.observed,
-            sample=s.closed,
+            count=s.closed,
         )
         for s in flagged
     )
@@ -249,7 +249,7 @@ def signal_text(signal: Signal, lang: str) -> str:
             lang,
             "coach.prospecting",
             user=signal.user_id,
-            created=number(signal.value, lang),
+            count=round(signal.value),
             days=signal.days,
             median=number(signal.team_value, lang),
         )
@@ -259,7 +259,7 @@ def signal_text(signal: Signal, lang: str) -> str:
             "coach.closing",
             user=signal.user_id,
             rate=number(signal.value, lang),
-            closed=signal.sample,
+            count=signal.sample,
             days=signal.days,
             team_rate=number(signal.team_value, lang),
         )
@@ -267,14 +267,15 @@ def signal_text(signal: Signal, lang: str) -> str:
         lang,
         "coach.stuck",
         user=signal.user_id,
-        stuck=number(signal.value, lang),
+        count=round(signal.value),
         open=signal.sample,
         median=number(signal.team_value, lang),
     )
 
 
 def coaching_blocks(result: Coaching, lang: str) -> list[Block]:
-    title = t(lang, "coach.title", signals=len(result.signals), reps=len(result.rows))
+    reps = t(lang, "coach.reps", count=len(result.rows))
+    title = t(lang, "coach.title", count=len(result.signals), reps=reps)
     if not result.rows:
         return [section(f"{title}\n{t(lang, 'coach.no_team')}")]
     blocks = [section(f"{title}\n{coaching_table(result, lang)}")]
