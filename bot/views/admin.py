@@ -64,9 +64,9 @@ def _settings_button(lang: str) -> Block:
 
 
 def help_message(lang: str, *, is_admin: bool) -> dict[str, Any]:
-    # Escaped: the usage placeholders ("<process>") would otherwise read as Slack links.
-    text = fmt.escape(t(lang, "admin.help"))
-    blocks = [section(text), section(fmt.escape(nudging_settings.help_lines(lang)))]
+    # The catalogs write usage placeholders as "&lt;process&gt;": mrkdwn, not a Slack link.
+    text = t(lang, "admin.help")
+    blocks = [section(text), section(nudging_settings.help_lines(lang))]
     if is_admin:
         blocks.append(_settings_button(lang))
     else:
@@ -154,17 +154,17 @@ def needs_destination_message(result: NeedsDestination, lang: str) -> dict[str, 
         )
         for index, target in enumerate(result.targets)
     ]
-    # The text form quotes names raw inside a code span: only backticks would break out of it.
+    # The text form quotes names inside a code span: only backticks would break out of it.
     typed = t(
         lang,
         "admin.where_to_text",
-        process=result.process.name.replace("`", "'"),
-        stage=result.stage.name.replace("`", "'"),
+        process=fmt.escape(result.process.name.replace("`", "'")),
+        stage=fmt.escape(result.stage.name.replace("`", "'")),
     )
     blocks: list[Block] = [
         section(question),
         {"type": "actions", "block_id": Admin.STAGE_TARGETS, "elements": buttons[:25]},
-        context(fmt.escape(typed)),
+        context(typed),
     ]
     return _message(blocks, question)
 

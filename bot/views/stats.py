@@ -15,7 +15,7 @@ from babel.numbers import format_decimal
 
 from bot import format as fmt
 from bot.ids import StatsButton
-from bot.views.blocks import Block, button, context, fit_message, header, section
+from bot.views.blocks import Block, button, context, fit_message, header, scope_value, section
 from bot.views.board import scope_filters, scope_title
 from bot.views.deals import message
 from commands.analytics.coaching import Coaching, Signal, SignalKind
@@ -286,7 +286,8 @@ def coaching_blocks(result: Coaching, lang: str) -> list[Block]:
 
 
 def stats_message(result: Stats, lang: str) -> dict[str, Any]:
-    title = t(lang, "stats.title", scope=fmt.plain(scope_title(result.scope, lang)))
+    named = scope_title(result.scope, lang, result.subject_name)
+    title = t(lang, "stats.title", scope=fmt.plain(named))
     period = t(
         lang,
         "stats.period",
@@ -330,7 +331,7 @@ def stats_message(result: Stats, lang: str) -> dict[str, Any]:
         blocks += coaching_blocks(result.coaching, lang)
     if process is not None:
         blocks.append(context(t(lang, "stats.legend")))
-        elements = [button(t(lang, "stats.chart"), StatsButton.CHART, result.text[:1900])]
+        elements = [button(t(lang, "stats.chart"), StatsButton.CHART, scope_value(result.text))]
         for index, name in enumerate(result.others[:4]):
             elements.append(
                 button(

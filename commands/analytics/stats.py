@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from commands.analytics.coaching import Coaching, coached_reps, coaching, percent
 from commands.context import Actor
 from commands.errors import InvalidInput
-from commands.reports.board import filters_of
+from commands.reports.board import filters_of, subject_name
 from commands.reports.forecast import add_months
 from commands.reports.scope import Scope, resolve
 from storage import analytics, queries, tallies
@@ -215,6 +215,7 @@ class Stats:
     others: tuple[str, ...]  # the other processes with deals in the scope
     coaching: Coaching | None  # for `team` and `all`
     currency: str
+    subject_name: str = ""  # the rep's name for `@rep`, for the plain-text title
 
 
 # --- computing ----------------------------------------------------------------------------
@@ -252,7 +253,8 @@ def stats(*, session: Session, actor: Actor, text: str, with_coaching: bool = Tr
         reps = coached_reps(session=session, actor=actor, whole_company=scope.kind == "all")
         coach = coaching(session=session, team_id=actor.team_id, reps=reps, now=actor.now)
     if not shown:
-        return Stats(scope, text, period, None, (), coach, workspace.currency)
+        name = subject_name(session, actor, scope)
+        return Stats(scope, text, period, None, (), coach, workspace.currency, name)
     process = shown[0]
     # Everything else is computed for the one process shown.
     one = Filters(
@@ -279,6 +281,7 @@ def stats(*, session: Session, actor: Actor, text: str, with_coaching: bool = Tr
         others=tuple(p.name for p in shown[1:]),
         coaching=coach,
         currency=workspace.currency,
+        subject_name=subject_name(session, actor, scope),
     )
 
 
