@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.services import Profile, Services
 from commands.context import Actor
-from commands.i18n import language_from_locale, language_of
+from commands.i18n import language_from_locale, language_of, reader_tag
 from commands.workspace import ensure_member, ensure_workspace, refresh_profile
 from storage import queries
 from storage.models import Role
@@ -81,6 +81,7 @@ def _load_profile(services: Services, client: WebClient, team_id: str, user_id: 
         )
         member = ensure_member(session=session, team_id=team_id, user_id=user_id, now=now)
         if slack is not None:
+            member.locale = _locale(slack) or member.locale
             refresh_profile(
                 member,
                 now=now,
@@ -90,10 +91,18 @@ def _load_profile(services: Services, client: WebClient, team_id: str, user_id: 
                 slack_admin=bool(slack.get("is_admin") or slack.get("is_owner")),
             )
         return Profile(
-            lang=member.language or workspace.language,
+            lang=reader_tag(member.locale, member.language or workspace.language),
             tz=member.timezone or workspace.timezone,
             role=member.role,
         )
+
+
+def _locale(slack: dict[str, Any]) -> str | None:
+    """Slack's locale ("en-GB") when it is one: a language tag, short enough to keep."""
+    locale = slack.get("locale")
+    if isinstance(locale, str) and 2 <= len(locale) <= 16:
+        return locale
+    return None
 
 
 def _slack_profile(client: WebClient, user_id: str) -> dict[str, Any] | None:

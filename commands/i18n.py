@@ -59,9 +59,11 @@ class Catalogs:
 
     def translations(self, lang: str) -> gettext.GNUTranslations:
         """`lang`'s texts, falling back to the default language's (a language we lack, a key
-        not translated yet), and from there to a KeyError."""
+        not translated yet), and from there to a KeyError. `lang` may be a whole language tag,
+        as Slack's locales are: "en-GB" reads the English catalog."""
         if lang not in self.languages:
-            lang = self.default
+            base = lang.replace("_", "-").split("-")[0].lower()
+            lang = base if base in self.languages else self.default
         compiled = self._compiled.get(lang)
         if compiled is None:
             with self._lock:
@@ -122,6 +124,12 @@ def language_of(locale: str | None, fallback: str = DEFAULT_LANGUAGE) -> str:
     if lang is not None:
         return lang
     return fallback if fallback in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def reader_tag(locale: str | None, language: str) -> str:
+    """A reader's language tag: their own Slack locale ("en-GB") when it speaks `language`, the
+    language their texts are in; else `language` alone (its main country's formats)."""
+    return locale if locale and language_from_locale(locale) == language else language
 
 
 def t(lang: str, key: str, **params: Any) -> str:

@@ -11,12 +11,13 @@ import inspect
 import json
 import logging
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from slack_bolt import App, BoltResponse
 from slack_bolt.context.respond import Respond
 
-from bot.format import escape
+from bot.format import day, escape
 from bot.listeners.replies import reply
 from bot.services import Services
 from commands.context import Actor
@@ -31,10 +32,19 @@ FALLBACK_LANGUAGE = "fr"  # only when the request failed before the middleware r
 
 def error_text(error: Exception, lang: str) -> str:
     if isinstance(error, DomainError):
-        # Parameters may echo what the user typed: escape them like any user text.
-        params = {k: escape(v) if isinstance(v, str) else v for k, v in error.params.items()}
+        # Parameters may echo what the user typed: escape them like any user text; a date is
+        # written the reader's way.
+        params = {k: _shown(v, lang) for k, v in error.params.items()}
         return t(lang, error.key, **params)
     return t(lang, "error.unexpected")
+
+
+def _shown(value: Any, lang: str) -> Any:
+    if isinstance(value, str):
+        return escape(value)
+    if isinstance(value, date):
+        return day(value, lang)
+    return value
 
 
 def field_errors(errors: dict[str, DomainError], lang: str) -> dict[str, str]:

@@ -324,7 +324,7 @@ def _percent_input() -> dict[str, Any]:
 
 
 def _stage_option(name: str, probability: int, value: int, lang: str) -> dict[str, Any]:
-    percent = f"{probability} %" if lang == "fr" else f"{probability}%"
+    percent = f"{probability} %" if fmt.language(lang) == "fr" else f"{probability}%"
     # Keep the probability readable when a long name must be cut.
     label = f"{fmt.truncate(fmt.plain(name), OPTION_TEXT_MAX - len(percent) - 3)} ({percent})"
     return option(label, str(value))

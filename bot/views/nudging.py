@@ -54,7 +54,7 @@ def threshold_note(threshold: Threshold, lang: str) -> str:
             days=threshold.days,
             percentile=PERCENTILE,
             count=threshold.stays,
-            observed=f"{threshold.percentile_days or 0:.1f}",
+            observed=fmt.decimal(threshold.percentile_days or 0, lang),
         )
     return t(
         lang,
