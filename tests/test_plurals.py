@@ -85,6 +85,8 @@ def _forms(string: object) -> list[str]:
         ("en", "list.totals", TOTALS, ["0 opportunities", "1 opportunity ·"]),
         ("fr", "admin.process_added", {"process": "P"}, ["0 étape.", "1 étape.", "2 étapes."]),
         ("en", "admin.process_added", {"process": "P"}, ["0 stages.", "1 stage.", "2 stages."]),
+        ("en", "count.days", {}, ["0 days", "1 day", "2 days", "25 days"]),
+        ("fr", "count.days", {}, ["0 j", "1 j", "2 j", "25 j"]),
     ],
 )
 def test_counts_read_right_at_0_1_2_and_25(

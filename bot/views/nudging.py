@@ -83,7 +83,7 @@ def reasons(
                 key,
                 count=attention.days_in_stage,
                 stage=fmt.escape(card.stage.name),
-                threshold=attention.threshold.days,
+                threshold=t(lang, "count.days", count=attention.threshold.days),
             )
         )
     if attention.slipped:
@@ -347,7 +347,7 @@ def digest_message(digest: digests.Digest) -> dict[str, Any]:
             "digest.stuck_line",
             count=line.days_in_stage,
             stage=fmt.escape(line.card.stage.name),
-            threshold=line.threshold_days or 0,
+            threshold=t(lang, "count.days", count=line.threshold_days or 0),
         )
         if line.twice:
             detail += " " + t(lang, "digest.stuck_twice")
