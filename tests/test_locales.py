@@ -16,9 +16,11 @@ from commands.deals import new, show
 from commands.deals.router import route, run
 from commands.errors import InvalidInput
 from commands.i18n import t
+from commands.nudging import nudges
 from commands.nudging.stuck import Threshold
 from commands.parsing import parse_close_date
 from tests.conftest import add_user, setup_team
+from tests.nudge_support import MONDAY, TEAM, member, workspace
 
 TODAY = date(2026, 11, 27)
 
@@ -110,3 +112,17 @@ def test_an_american_editing_a_deal_reads_05_06_as_may_6(session: Session) -> No
     number = created.card.number
     run(session=session, actor=american, routed=route(f"edit #{number} close 05/06/2027"))
     assert show.handle(session=session, actor=rep, text=f"#{number}").close_date == date(2027, 5, 6)
+
+
+def test_a_nudge_is_written_in_its_readers_own_locale(session: Session) -> None:
+    """Nudges and digests have no request to read the locale from: the member's is kept."""
+    workspace(session)
+    british = member(session, "U0EMMA", lang="en")
+    british.locale = "en-GB"
+    elsewhere = member(session, "U0HANS", lang=None)
+    elsewhere.locale = "de-DE"  # a language we do not have: the workspace's, its formats
+    session.flush()
+    found = nudges.daily_recipients(
+        session=session, team_id=TEAM, now=MONDAY, kind=nudges.NUDGE, as_of=MONDAY.date()
+    )
+    assert {r.user_id: r.lang for r in found} == {"U0EMMA": "en-GB", "U0HANS": "fr"}
