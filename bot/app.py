@@ -9,7 +9,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.listeners import register_listeners
-from bot.middleware import SeenEvents, actor_middleware, retry_middleware
+from bot.middleware import SeenEvents, actor_middleware, retry_middleware, unescape_middleware
 from bot.services import Services
 
 
@@ -37,6 +37,7 @@ def create_app(
         logger=logging.getLogger("salesbot.bolt"),
     )
     app.use(retry_middleware(SeenEvents()))
+    app.use(unescape_middleware)
     app.use(actor_middleware(services))
     register_listeners(app)
     return app

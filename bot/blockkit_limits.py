@@ -174,6 +174,9 @@ def _check_element(problems: list[str], element: Mapping[str, Any], here: str) -
         _check_text_object(problems, element, "text", here, MAX_BUTTON_TEXT)
         _check_len(problems, f"{here}/value", element.get("value"), MAX_BUTTON_VALUE)
         _check_len(problems, f"{here}/url", element.get("url"), MAX_BUTTON_URL)
+        if not element.get("url") and not element.get("value"):
+            # A click must say what it is about: an empty value reaches the listener as nothing.
+            problems.append(f"{here}/value: a button without a value")
     elif kind in _SELECTS_WITH_OPTIONS:
         options = _list(element.get("options"))
         if len(options) > MAX_SELECT_OPTIONS:

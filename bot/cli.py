@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
+from babel import Locale
+
 from bot.services import Services
 from bot.settings import ConfigError, Settings
 from storage.db import Database
@@ -147,7 +149,7 @@ def _recount(settings: Settings, team: str | None) -> int:
         teams = known if team is None else [team]
         for team_id in teams:
             tallies.rebuild(session, team_id)
-    print(f"salesbot: running totals counted again for {len(teams)} workspace(s)")
+    print(f"salesbot: running totals counted again for {_counted(len(teams), 'workspace')}")
     return 0
 
 
@@ -159,6 +161,11 @@ def _delivery(args: argparse.Namespace) -> DeliveryConfig:
     lease = max(float(args.lease), 1.0)
     # A short lease (tests, impatient operators) gets a short HTTP timeout to fit in it.
     return DeliveryConfig(lease=timedelta(seconds=lease), http_timeout=min(10.0, lease / 3))
+
+
+def _counted(count: int, noun: str) -> str:
+    """An operator's count in English: "1 nudge", "4 nudges", "0 workspaces" (CLDR's rule)."""
+    return f"{count} {noun if Locale('en').plural_form(count) == 'one' else noun + 's'}"
 
 
 def _ops(settings: Settings, args: argparse.Namespace) -> int:
@@ -184,12 +191,12 @@ def _ops(settings: Settings, args: argparse.Namespace) -> int:
         print(render_blocks(preview.message.get("blocks") or []).text)
         if preview.message.get("file"):
             print(f"[+ {preview.message['file'].get('title')} (PNG)]")
-    planned = ", ".join(f"{count} {kind}" for kind, count in sorted(report.planned.items()))
+    planned = ", ".join(_counted(count, kind) for kind, count in sorted(report.planned.items()))
     print(
         f"salesbot {args.command} --as-of {args.as_of}: "
         f"{'would send' if args.dry_run else 'planned'} {planned or 'nothing'}; "
         f"{report.nothing_due} with nothing due, {report.already} already planned"
-        + (f", {report.errors} workspace(s) failed (see the log)" if report.errors else "")
+        + (f", {_counted(report.errors, 'workspace')} failed (see the log)" * bool(report.errors))
     )
     if args.dry_run:
         return 1 if report.errors else 0

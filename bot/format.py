@@ -7,17 +7,35 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cache, lru_cache
 
-from babel import Locale
-from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_datetime, format_skeleton
+from babel.numbers import format_currency, format_decimal
 
 from commands.context import zone
+from commands.i18n import language_of
 
 LOCALES = {"fr": "fr_FR", "en": "en_US"}
+"""Each language's formats when only the language is known."""
 
 
+@cache
 def locale_of(lang: str) -> str:
-    return LOCALES.get(lang, LOCALES["fr"])
+    """The Babel locale a reader's language tag writes with: their own ("en-GB" → en_GB,
+    "fr-CA" → fr_CA) when Babel knows it and it speaks the language of their texts, else
+    that language's main one ("en" → en_US)."""
+    language = language_of(lang)
+    try:
+        own = Locale.parse(lang.replace("-", "_"))
+    except (ValueError, TypeError, UnknownLocaleError):
+        own = None
+    if own is None or own.language != language or not own.territory:
+        return LOCALES.get(language, LOCALES["fr"])
+    return str(own)
+
+
+def language(lang: str) -> str:
+    """The catalog language of a language tag: "fr" for "fr-CA"."""
+    return language_of(lang)
 
 
 @cache
@@ -45,6 +63,16 @@ def day(value: date, lang: str) -> str:
 
 def month(value: date, lang: str) -> str:
     return format_date(value, format="MMMM y", locale=locale_of(lang))
+
+
+def day_month(value: date, lang: str) -> str:
+    """A day and month in digits, in the reader's order: 15/10, 10/15 (en-US), 15.10. (fr-CH)."""
+    return format_skeleton("Md", value, locale=locale_of(lang))
+
+
+def decimal(value: float, lang: str) -> str:
+    """A measure with one decimal, as the reader writes it: "39,0" in French, "39.0" in English."""
+    return format_decimal(value, format="#,##0.0", locale=locale_of(lang))
 
 
 def moment(value: datetime, lang: str, tz: str) -> str:

@@ -1,5 +1,6 @@
 """What every listener gets from Bolt's context: the services, and who is asking (the actor:
-workspace, user, language, timezone, role); and Events API retries skipped."""
+workspace, user, language, locale, timezone, role); typed text as the user typed it; and Events
+API retries skipped."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.services import Profile, Services
 from commands.context import Actor
-from commands.i18n import language_from_locale, language_of
+from commands.i18n import language_from_locale, language_of, reader_tag
 from commands.workspace import ensure_member, ensure_workspace, refresh_profile
 from storage import queries
 from storage.models import Role
@@ -80,6 +81,7 @@ def _load_profile(services: Services, client: WebClient, team_id: str, user_id: 
         )
         member = ensure_member(session=session, team_id=team_id, user_id=user_id, now=now)
         if slack is not None:
+            member.locale = _locale(slack) or member.locale
             refresh_profile(
                 member,
                 now=now,
@@ -89,10 +91,18 @@ def _load_profile(services: Services, client: WebClient, team_id: str, user_id: 
                 slack_admin=bool(slack.get("is_admin") or slack.get("is_owner")),
             )
         return Profile(
-            lang=member.language or workspace.language,
+            lang=reader_tag(member.locale, member.language or workspace.language),
             tz=member.timezone or workspace.timezone,
             role=member.role,
         )
+
+
+def _locale(slack: dict[str, Any]) -> str | None:
+    """Slack's locale ("en-GB") when it is one: a language tag, short enough to keep."""
+    locale = slack.get("locale")
+    if isinstance(locale, str) and 2 <= len(locale) <= 16:
+        return locale
+    return None
 
 
 def _slack_profile(client: WebClient, user_id: str) -> dict[str, Any] | None:
@@ -134,3 +144,25 @@ def retry_middleware(seen: SeenEvents) -> Callable[..., Any]:
         return next()
 
     return skip_retries
+
+
+def slack_unescaped(text: str) -> str:
+    """Typed text as typed: Slack sends `&`, `<`, `>` as `&amp;`, `&lt;`, `&gt;` (and nothing
+    else). `&amp;` last, so a typed "&lt;" stays "&lt;"."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def unescape_middleware(body: dict[str, Any], next: Callable[[], Any]) -> Any:
+    """Unescapes slash-command and message text once, before any listener reads it, so parsers
+    see what was typed and `bot.format.escape` escapes it once on the way out. Modal inputs
+    arrive unescaped and are left alone."""
+    if isinstance(body.get("command"), str) and isinstance(body.get("text"), str):
+        body["text"] = slack_unescaped(body["text"])
+    event = body.get("event") if body.get("type") == "event_callback" else None
+    if (
+        isinstance(event, dict)
+        and event.get("type") == "message"
+        and isinstance(event.get("text"), str)
+    ):
+        event["text"] = slack_unescaped(event["text"])
+    return next()

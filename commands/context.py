@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from commands.i18n import language_of
 from storage.models import Role
 
 
@@ -19,7 +20,12 @@ def zone(name: str | None) -> ZoneInfo:
 
 @dataclass(frozen=True)
 class Actor:
-    """The user behind a request. `now` is passed in: only entry points read the clock."""
+    """The user behind a request. `now` is passed in: only entry points read the clock.
+
+    `lang` is their language tag: their own Slack locale ("en-GB", "fr-CA") when it speaks a
+    language we have, else a language ("fr"). Texts read its language's catalog; dates and
+    numbers are written the way that locale writes them (`bot.format`).
+    """
 
     team_id: str
     user_id: str
@@ -32,6 +38,11 @@ class Actor:
     def today(self) -> date:
         """Today in the user's own timezone: what "past" and "days in stage" mean to them."""
         return self.now.astimezone(zone(self.tz)).date()
+
+    @property
+    def language(self) -> str:
+        """The catalog language of `lang`: "en" for "en-GB"."""
+        return language_of(self.lang)
 
     @property
     def is_admin(self) -> bool:

@@ -52,14 +52,18 @@ class Catalogs:
         self.default = default
         self.languages = languages_in(directory, default)
         self._compiled: dict[str, gettext.GNUTranslations] = {}
+        # The keys that are plural entries in some catalog: `text` picks their form by `count`.
+        self._plural_keys: set[str] = set()
         # Reentrant: compiling a language first compiles the default one it falls back to.
         self._lock = threading.RLock()
 
     def translations(self, lang: str) -> gettext.GNUTranslations:
         """`lang`'s texts, falling back to the default language's (a language we lack, a key
-        not translated yet), and from there to a KeyError."""
+        not translated yet), and from there to a KeyError. `lang` may be a whole language tag,
+        as Slack's locales are: "en-GB" reads the English catalog."""
         if lang not in self.languages:
-            lang = self.default
+            base = lang.replace("_", "-").split("-")[0].lower()
+            lang = base if base in self.languages else self.default
         compiled = self._compiled.get(lang)
         if compiled is None:
             with self._lock:
@@ -75,6 +79,7 @@ class Catalogs:
         for message in list(catalog):
             if isinstance(message.string, (tuple, list)) and not all(message.string):
                 del catalog[message.id]
+        self._plural_keys.update(m.id[0] for m in catalog if isinstance(m.id, (tuple, list)))
         mo = io.BytesIO()
         write_mo(mo, catalog)
         mo.seek(0)
@@ -86,7 +91,13 @@ class Catalogs:
         return compiled
 
     def text(self, lang: str, key: str, **params: Any) -> str:
-        text = self.translations(lang).gettext(key)
+        """A plural entry given a `count` takes the form that count calls for: a domain message
+        (a key and its parameters) reads "1 stage", "2 stages" without knowing it is plural."""
+        translations = self.translations(lang)
+        count = params.get("count")
+        if key in self._plural_keys and isinstance(count, int):
+            return translations.ngettext(key, key, count).format(**params)
+        text = translations.gettext(key)
         return text.format(**params) if params else text
 
     def plural(self, lang: str, key: str, count: int, **params: Any) -> str:
@@ -115,8 +126,15 @@ def language_of(locale: str | None, fallback: str = DEFAULT_LANGUAGE) -> str:
     return fallback if fallback in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def reader_tag(locale: str | None, language: str) -> str:
+    """A reader's language tag: their own Slack locale ("en-GB") when it speaks `language`, the
+    language their texts are in; else `language` alone (its main country's formats)."""
+    return locale if locale and language_from_locale(locale) == language else language
+
+
 def t(lang: str, key: str, **params: Any) -> str:
-    """The text for `key` in `lang`, with its placeholders filled."""
+    """The text for `key` in `lang`, with its placeholders filled (in the plural form its
+    `count` calls for, when the entry is a plural one)."""
     return CATALOGS.text(lang, key, **params)
 
 

@@ -127,6 +127,8 @@ class Member(Base):
     manager_id: Mapped[str | None] = mapped_column(String(32))
     # Null until learned from Slack (users.info include_locale); the workspace default applies.
     language: Mapped[str | None] = mapped_column(String(8))
+    # Slack's locale as sent ("en-GB", "fr-CA"): how dates and numbers are written for them.
+    locale: Mapped[str | None] = mapped_column(String(16))
     timezone: Mapped[str | None] = mapped_column(String(64))
     profile_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     nudges_enabled: Mapped[bool] = mapped_column(Boolean, default=True)

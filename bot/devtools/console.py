@@ -192,7 +192,9 @@ class Console:
 
     def slash(self, command: str, text: str) -> None:
         self.on_home = False
-        # Slack escapes @mentions when the manifest asks it to; the console does the same.
+        # Slack entity-escapes &, <, > of typed text, and escapes @mentions when the manifest
+        # asks it to; the console does the same.
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         text = escape_mentions(self.slack, text)
         body = command_body(
             team_id=self.team_id,

@@ -16,6 +16,7 @@ from bot.ids import StatsButton
 from bot.listeners.table import Listeners
 from bot.services import Services
 from bot.uploads import send_chart, wants_chart
+from bot.views.blocks import typed_scope
 from bot.views.stats import stats_message
 from commands.analytics import stats
 from commands.context import Actor
@@ -45,7 +46,7 @@ def stats_chart(
     ack: Ack, action: dict[str, Any], client: WebClient, actor: Actor, services: Services
 ) -> None:
     ack()
-    text = str(action.get("value", ""))
+    text = typed_scope(str(action.get("value", "")))
     with services.db.reading() as session:
         result = stats.stats(session=session, actor=actor, text=text, with_coaching=False)
     if result.process is not None:

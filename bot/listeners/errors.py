@@ -14,12 +14,13 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 from slack_bolt import App, BoltResponse
 from slack_bolt.context.respond import Respond
 
-from bot.format import escape
+from bot.format import day, escape
 from bot.listeners.replies import reply
 from bot.services import Services
 from commands.context import Actor
@@ -56,10 +57,19 @@ def error_text(error: Exception, lang: str) -> str:
     if isinstance(error, ChangeMade):
         return t(lang, "error.change_made", number=error.number)
     if isinstance(error, DomainError):
-        # Parameters may echo what the user typed: escape them like any user text.
-        params = {k: escape(v) if isinstance(v, str) else v for k, v in error.params.items()}
+        # Parameters may echo what the user typed: escape them like any user text; a date is
+        # written the reader's way.
+        params = {k: _shown(v, lang) for k, v in error.params.items()}
         return t(lang, error.key, **params)
     return t(lang, "error.unexpected")
+
+
+def _shown(value: Any, lang: str) -> Any:
+    if isinstance(value, str):
+        return escape(value)
+    if isinstance(value, date):
+        return day(value, lang)
+    return value
 
 
 def field_errors(errors: dict[str, DomainError], lang: str) -> dict[str, str]:

@@ -18,6 +18,7 @@ from bot.services import Services
 from bot.uploads import send_chart, wants_chart
 from bot.views import board as board_views
 from bot.views import forecast as forecast_views
+from bot.views.blocks import typed_scope
 from commands.analytics import stats
 from commands.context import Actor
 from commands.errors import InvalidInput
@@ -86,8 +87,9 @@ def forecast_chart(
     ack: Ack, action: dict[str, Any], client: WebClient, actor: Actor, services: Services
 ) -> None:
     ack()
+    text = typed_scope(str(action.get("value", "")))
     with services.db.reading() as session:
-        result = forecast.forecast(session=session, actor=actor, text=str(action.get("value", "")))
+        result = forecast.forecast(session=session, actor=actor, text=text)
     send_forecast_chart(client, actor, result)
 
 

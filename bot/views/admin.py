@@ -70,17 +70,17 @@ def _settings_button(lang: str) -> Block:
 
 def help_message(lang: str, role: Role) -> dict[str, Any]:
     """What this reader may do: a rep their deals and nudges, a manager also their team's digest
-    and targets, an admin everything (with the settings form). Who sets the rest is named."""
+    and targets, an admin everything (with the settings form). Who sets the rest is named.
+    The catalogs write usage placeholders as "&lt;process&gt;": mrkdwn, not a Slack link."""
     if role == Role.ADMIN:
-        # Escaped: the usage placeholders ("<process>") would otherwise read as Slack links.
-        text = fmt.escape(t(lang, "admin.help"))
-        blocks = [section(text), section(fmt.escape(nudging_settings.help_lines(lang)))]
+        text = t(lang, "admin.help")
+        blocks = [section(text), section(nudging_settings.help_lines(lang))]
         blocks.append(_settings_button(lang))
         return _message(blocks, text)
-    text = fmt.escape(t(lang, "admin.help_yours"))
+    text = t(lang, "admin.help_yours")
     blocks = [section(text)]
     if role == Role.MANAGER:
-        blocks.append(section(fmt.escape(t(lang, "admin.help_manager"))))
+        blocks.append(section(t(lang, "admin.help_manager")))
     blocks.append(context(t(lang, "admin.help_set_by_admins")))
     return _message(blocks, text)
 
@@ -165,17 +165,17 @@ def needs_destination_message(result: NeedsDestination, lang: str) -> dict[str, 
         )
         for index, target in enumerate(result.targets)
     ]
-    # The text form quotes names raw inside a code span: only backticks would break out of it.
+    # The text form quotes names inside a code span: only backticks would break out of it.
     typed = t(
         lang,
         "admin.where_to_text",
-        process=result.process.name.replace("`", "'"),
-        stage=result.stage.name.replace("`", "'"),
+        process=fmt.escape(result.process.name.replace("`", "'")),
+        stage=fmt.escape(result.stage.name.replace("`", "'")),
     )
     blocks: list[Block] = [
         section(question),
         {"type": "actions", "block_id": Admin.STAGE_TARGETS, "elements": buttons[:25]},
-        context(fmt.escape(typed)),
+        context(typed),
     ]
     return _message(blocks, question)
 
@@ -335,7 +335,7 @@ def _percent_input() -> dict[str, Any]:
 
 
 def _stage_option(name: str, probability: int, value: int, lang: str) -> dict[str, Any]:
-    percent = f"{probability} %" if lang == "fr" else f"{probability}%"
+    percent = f"{probability} %" if fmt.language(lang) == "fr" else f"{probability}%"
     # Keep the probability readable when a long name must be cut.
     label = f"{fmt.truncate(fmt.plain(name), OPTION_TEXT_MAX - len(percent) - 3)} ({percent})"
     return option(label, str(value))

@@ -67,6 +67,21 @@ def button(text: str, action_id: str, value: str, *, style: str | None = None) -
     return element
 
 
+SCOPE_ME = "me"
+"""A button's value for a report on one's own deals, typed as nothing: Slack refuses a button
+with an empty value."""
+
+
+def scope_value(typed: str) -> str:
+    """What was typed after a report's command, as a button value (never empty)."""
+    return typed[:1900] or SCOPE_ME
+
+
+def typed_scope(value: str) -> str:
+    """The typed text a `scope_value` stands for."""
+    return "" if value == SCOPE_ME else value
+
+
 def option(text: str, value: str) -> Block:
     return {"text": plain_text(text, 75), "value": value[:150]}
 

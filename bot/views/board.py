@@ -37,8 +37,12 @@ def totals_text(totals: Totals, currency: str, lang: str) -> str:
     )
 
 
-def scope_title(scope: Scope, lang: str) -> str:
+def scope_title(scope: Scope, lang: str, name: str | None = None) -> str:
+    """Whose report it is. In mrkdwn a rep is a mention; a header is plain text, where a mention
+    shows as a raw `<@U…>`: pass the rep's `name` there (their id when no name is known)."""
     if scope.kind == "rep":
+        if name is not None:
+            return name or scope.subject
         return t(lang, "board.of_rep", user=scope.subject)
     return t(lang, f"board.of_{scope.kind}")
 
@@ -71,7 +75,8 @@ def several_owners(scope: Scope) -> bool:
 def board_message(result: Board, lang: str) -> dict[str, Any]:
     title = scope_title(result.scope, lang)
     overall = totals_text(result.totals, result.currency, lang)
-    head: list[Block] = [header(t(lang, "board.title", scope=fmt.plain(title))), context(overall)]
+    named = fmt.plain(scope_title(result.scope, lang, result.subject_name))
+    head: list[Block] = [header(t(lang, "board.title", scope=named)), context(overall)]
     filters = scope_filters(result.scope, lang)
     if filters:
         head.append(context(filters))

@@ -54,13 +54,18 @@ def _text_input(
     return element
 
 
+def _stage_label(name: str, probability: int, lang: str) -> str:
+    percent = f"{probability} %" if fmt.language(lang) == "fr" else f"{probability}%"
+    return f"{name} ({percent})"
+
+
 def stage_select(choices: FormChoices, lang: str) -> dict[str, Any]:
     """One select: stages grouped by process when there are several (the stage implies it)."""
     first = choices.processes[0].stages[0] if choices.processes[0].stages else None
     element: dict[str, Any] = {"type": "static_select"}
     if len(choices.processes) == 1:
         element["options"] = [
-            option(f"{name} ({p} %)" if lang == "fr" else f"{name} ({p}%)", str(sid))
+            option(_stage_label(name, p, lang), str(sid))
             for sid, name, p in choices.processes[0].stages
         ][:100]
     else:
@@ -68,8 +73,7 @@ def stage_select(choices: FormChoices, lang: str) -> dict[str, Any]:
         budget = 100  # Slack's cap on options, across groups
         for process in choices.processes:
             opts = [
-                option(f"{name} ({p} %)" if lang == "fr" else f"{name} ({p}%)", str(sid))
-                for sid, name, p in process.stages
+                option(_stage_label(name, p, lang), str(sid)) for sid, name, p in process.stages
             ][:budget]
             if not opts:
                 continue
@@ -80,9 +84,7 @@ def stage_select(choices: FormChoices, lang: str) -> dict[str, Any]:
         element["option_groups"] = groups[:100]
     if first is not None:
         sid, name, p = first
-        element["initial_option"] = option(
-            f"{name} ({p} %)" if lang == "fr" else f"{name} ({p}%)", str(sid)
-        )
+        element["initial_option"] = option(_stage_label(name, p, lang), str(sid))
     return element
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -25,6 +26,7 @@ from storage.models import ChangeKind, Status
 
 QUALIFICATION_KEYS = ("qual.need", "qual.answer", "qual.blockers", "qual.meeting")
 HISTORY_CHARS = 2800  # leave room in the 3,000-char section for the "earlier" line
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def message(blocks: list[Block], text: str) -> dict[str, Any]:
@@ -202,7 +204,7 @@ def full_card(card: Card, lang: str, tz: str, *, note: str | None = None) -> lis
         t(lang, "card.probability_override", probability=card.probability)
         if card.probability_overridden
         else f"{card.probability} %"
-        if lang == "fr"
+        if fmt.language(lang) == "fr"
         else f"{card.probability}%"
     )
     none = t(lang, "common.none")
@@ -271,9 +273,18 @@ def history_text(card: Card, lang: str, tz: str) -> str:
     return "\n".join(lines)
 
 
+def _history_value(value: str | None, lang: str) -> str:
+    """A recorded value as the reader reads it: a date (kept as 2026-12-15) in their way."""
+    if not value:
+        return "—"
+    if _ISO_DAY.fullmatch(value):
+        return fmt.day(date.fromisoformat(value), lang)
+    return fmt.escape(value)
+
+
 def _history_what(entry: HistoryEntry, card: Card, lang: str) -> str:
-    before = fmt.escape(entry.before or "—")
-    after = fmt.escape(entry.after or "—")
+    before = _history_value(entry.before, lang)
+    after = _history_value(entry.after, lang)
     if entry.kind == ChangeKind.STATUS:
         before = t(lang, f"status.{entry.before}") if entry.before else "—"
         after = t(lang, f"status.{entry.after}") if entry.after else "—"
@@ -343,10 +354,10 @@ def account_view(result: AccountView, lang: str) -> dict[str, Any]:
     summary = t(
         lang,
         "account.summary",
-        open=result.open_count,
-        won=result.won_count,
+        count=result.open_count,
+        won=t(lang, "count.won", count=result.won_count),
         won_total=fmt.money(result.won_minor, result.currency, lang),
-        lost=result.lost_count,
+        lost=t(lang, "count.lost", count=result.lost_count),
     )
     blocks: list[Block] = [header(title), context(summary)]
     blocks.append(section(f"*{t(lang, 'account.open')}*"))
@@ -370,5 +381,6 @@ def card_message(card: Card, lang: str, tz: str, *, note: str | None = None) -> 
 
 
 def help_message(lang: str) -> dict[str, Any]:
-    text = t(lang, "opp.help")
+    # The date example in the reader's own order: 15/10, or 10/15 in the United States.
+    text = t(lang, "opp.help", day_month=fmt.day_month(date(2026, 10, 15), lang))
     return message([section(text)], text)

@@ -6,7 +6,7 @@ from typing import Any
 
 from bot import format as fmt
 from bot.ids import Action
-from bot.views.blocks import Block, button, context, header, section
+from bot.views.blocks import Block, button, context, header, scope_value, section
 from bot.views.board import scope_filters, scope_title
 from bot.views.deals import message
 from commands.i18n import t
@@ -62,7 +62,10 @@ def table(result: Forecast, lang: str) -> str:
 
 def forecast_message(result: Forecast, lang: str) -> dict[str, Any]:
     title = t(
-        lang, "forecast.title", scope=scope_title(result.scope, lang), months=len(result.months)
+        lang,
+        "forecast.title",
+        scope=scope_title(result.scope, lang, result.subject_name),
+        count=len(result.months),
     )
     blocks: list[Block] = [header(fmt.plain(title))]
     filters = scope_filters(result.scope, lang)
@@ -109,7 +112,7 @@ def forecast_message(result: Forecast, lang: str) -> dict[str, Any]:
         {
             "type": "actions",
             "elements": [
-                button(t(lang, "forecast.chart"), Action.FORECAST_CHART, result.text[:1900]),
+                button(t(lang, "forecast.chart"), Action.FORECAST_CHART, scope_value(result.text)),
             ],
         }
     )

@@ -8,6 +8,7 @@ from typing import Any
 from bot import format as fmt
 from bot.ids import Action
 from bot.views.blocks import (
+    SCOPE_ME,
     VIEW_BLOCKS_MAX,
     Block,
     button,
@@ -37,8 +38,8 @@ def home_view(result: Home, lang: str, *, note: str = "") -> dict[str, Any]:
             "type": "actions",
             "elements": [
                 button(t(lang, "home.new"), Action.OPEN_NEW, "home", style="primary"),
-                button(t(lang, "home.pipeline"), Action.HOME_PIPELINE, result.selected),
-                button(t(lang, "home.forecast"), Action.HOME_FORECAST, result.selected),
+                button(t(lang, "home.pipeline"), Action.HOME_PIPELINE, result.selected or SCOPE_ME),
+                button(t(lang, "home.forecast"), Action.HOME_FORECAST, result.selected or SCOPE_ME),
             ],
         },
     ]

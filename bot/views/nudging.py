@@ -27,7 +27,7 @@ from bot.views.blocks import (
 from bot.views.deals import card_summary, summary_line
 from bot.views.stats import signal_text
 from commands.deals import Card
-from commands.i18n import t
+from commands.i18n import t, tn
 from commands.nudging import MIN_STAYS, PERCENTILE, Threshold, followups, nudges
 from commands.nudging import digest as digests
 
@@ -52,14 +52,14 @@ def threshold_note(threshold: Threshold, lang: str) -> str:
             "nudge.threshold_learned",
             days=threshold.days,
             percentile=PERCENTILE,
-            stays=threshold.stays,
-            observed=f"{threshold.percentile_days or 0:.1f}",
+            count=threshold.stays,
+            observed=fmt.decimal(threshold.percentile_days or 0, lang),
         )
     return t(
         lang,
         "nudge.threshold_default",
         days=threshold.days,
-        stays=threshold.stays,
+        count=threshold.stays,
         needed=MIN_STAYS,
     )
 
@@ -80,9 +80,9 @@ def reasons(
             t(
                 lang,
                 key,
-                days=attention.days_in_stage,
+                count=attention.days_in_stage,
                 stage=fmt.escape(card.stage.name),
-                threshold=attention.threshold.days,
+                threshold=t(lang, "count.days", count=attention.threshold.days),
             )
         )
     if attention.slipped:
@@ -117,7 +117,7 @@ def nudge_controls(card: Card, lang: str) -> Block:
                 "action_id": Nudge.SNOOZE,
                 "placeholder": plain_text(t(lang, "nudge.snooze_placeholder"), 150),
                 "options": [
-                    option(t(lang, "nudge.snooze_days", days=days), f"{days}:{number}")
+                    option(t(lang, "nudge.snooze_days", count=days), f"{days}:{number}")
                     for days in SNOOZE_DAYS
                 ],
             },
@@ -306,10 +306,11 @@ def digest_message(digest: digests.Digest) -> dict[str, Any]:
     if change is None:
         pipeline += "\n" + t(lang, "digest.change_none")
     else:
-        pipeline += "\n" + t(
+        pipeline += "\n" + tn(
             lang,
             "digest.change",
-            count=f"{change.count:+d}",
+            abs(change.count),
+            change=f"{change.count:+d}",
             total=_signed(change.amount_minor, digest),
             weighted=_signed(change.weighted_minor, digest),
         )
@@ -343,9 +344,9 @@ def digest_message(digest: digests.Digest) -> dict[str, Any]:
         detail = t(
             lang,
             "digest.stuck_line",
-            days=line.days_in_stage,
+            count=line.days_in_stage,
             stage=fmt.escape(line.card.stage.name),
-            threshold=line.threshold_days or 0,
+            threshold=t(lang, "count.days", count=line.threshold_days or 0),
         )
         if line.twice:
             detail += " " + t(lang, "digest.stuck_twice")

@@ -59,7 +59,7 @@ def followup_rules_message(result: followups.FollowUpRules, lang: str) -> dict[s
         params = {
             "id": rule.id,
             "process": fmt.escape(rule.process),
-            "days": rule.days,
+            "count": rule.days,
             "text": fmt.escape(rule.text),
         }
         if rule.trigger == "stage":
@@ -82,9 +82,9 @@ def outbox_message(result: OutboxReport, lang: str) -> dict[str, Any]:
     counts = t(
         lang,
         "outbox.counts",
-        sent=result.counts.get("sent", 0),
+        count=result.counts.get("sent", 0),
         pending=result.counts.get("pending", 0) + result.counts.get("sending", 0),
-        failed=result.counts.get("failed", 0),
+        failed=t(lang, "outbox.given_up", count=result.counts.get("failed", 0)),
         skipped=result.counts.get("skipped", 0),
     )
     lines = [f"*{t(lang, 'outbox.title')}*", counts]
@@ -102,7 +102,7 @@ def outbox_message(result: OutboxReport, lang: str) -> dict[str, Any]:
                     user=failed.recipient,
                     period=fmt.escape(failed.period),
                     error=fmt.escape(failed.error or "?"),
-                    attempts=failed.attempts,
+                    count=failed.attempts,
                 )
             )
         lines.append(t(lang, "outbox.retry_hint"))

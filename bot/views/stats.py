@@ -15,7 +15,7 @@ from babel.numbers import format_decimal
 
 from bot import format as fmt
 from bot.ids import StatsButton
-from bot.views.blocks import Block, button, context, fit_message, header, section
+from bot.views.blocks import Block, button, context, fit_message, header, scope_value, section
 from bot.views.board import scope_filters, scope_title
 from bot.views.deals import message
 from commands.analytics import Coaching, ProcessStats, SegmentRow, Signal, SignalKind, Stats
@@ -78,10 +78,10 @@ def _headline(process: ProcessStats, currency: str, lang: str) -> str:
         lang,
         "stats.headline",
         rate=share(totals.rate),
-        won=totals.won,
-        lost=totals.lost,
+        count=totals.won,
+        lost=t(lang, "count.lost", count=totals.lost),
         cycle=t(lang, "stats.days", days=days(cycle, lang)) if cycle is not None else "—",
-        created=totals.created,
+        created=t(lang, "count.created", count=totals.created),
         open=fmt.money(process.open_minor, currency, lang),
     )
 
@@ -143,7 +143,7 @@ def calibration_notes(process: ProcessStats, lang: str) -> str:
             stage=fmt.escape(s.name),
             probability=s.probability,
             observed=s.observed,
-            sample=s.closed,
+            count=s.closed,
         )
         for s in flagged
     )
@@ -248,7 +248,7 @@ def signal_text(signal: Signal, lang: str) -> str:
             lang,
             "coach.prospecting",
             user=signal.user_id,
-            created=number(signal.value, lang),
+            count=round(signal.value),
             days=signal.days,
             median=number(signal.team_value, lang),
         )
@@ -258,7 +258,7 @@ def signal_text(signal: Signal, lang: str) -> str:
             "coach.closing",
             user=signal.user_id,
             rate=number(signal.value, lang),
-            closed=signal.sample,
+            count=signal.sample,
             days=signal.days,
             team_rate=number(signal.team_value, lang),
         )
@@ -266,14 +266,15 @@ def signal_text(signal: Signal, lang: str) -> str:
         lang,
         "coach.stuck",
         user=signal.user_id,
-        stuck=number(signal.value, lang),
+        count=round(signal.value),
         open=signal.sample,
         median=number(signal.team_value, lang),
     )
 
 
 def coaching_blocks(result: Coaching, lang: str) -> list[Block]:
-    title = t(lang, "coach.title", signals=len(result.signals), reps=len(result.rows))
+    reps = t(lang, "coach.reps", count=len(result.rows))
+    title = t(lang, "coach.title", count=len(result.signals), reps=reps)
     if not result.rows:
         return [section(f"{title}\n{t(lang, 'coach.no_team')}")]
     blocks = [section(f"{title}\n{coaching_table(result, lang)}")]
@@ -284,7 +285,8 @@ def coaching_blocks(result: Coaching, lang: str) -> list[Block]:
 
 
 def stats_message(result: Stats, lang: str) -> dict[str, Any]:
-    title = t(lang, "stats.title", scope=fmt.plain(scope_title(result.scope, lang)))
+    named = scope_title(result.scope, lang, result.subject_name)
+    title = t(lang, "stats.title", scope=fmt.plain(named))
     period = t(
         lang,
         "stats.period",
@@ -328,7 +330,7 @@ def stats_message(result: Stats, lang: str) -> dict[str, Any]:
         blocks += coaching_blocks(result.coaching, lang)
     if process is not None:
         blocks.append(context(t(lang, "stats.legend")))
-        elements = [button(t(lang, "stats.chart"), StatsButton.CHART, result.text[:1900])]
+        elements = [button(t(lang, "stats.chart"), StatsButton.CHART, scope_value(result.text))]
         for index, name in enumerate(result.others[:4]):
             elements.append(
                 button(

@@ -117,3 +117,4 @@ class Stats:
     others: tuple[str, ...]  # the other processes with deals in the scope
     coaching: Coaching | None  # for `team` and `all`
     currency: str
+    subject_name: str = ""  # the rep's name for `@rep`, for the plain-text title

@@ -37,7 +37,7 @@ from commands.analytics.results import (
 )
 from commands.context import Actor
 from commands.errors import InvalidInput
-from commands.reports import add_months, filters_of, resolve
+from commands.reports import add_months, filters_of, resolve, subject_name
 from storage import analytics, queries, tallies
 from storage.models import SalesProcess, Status
 from storage.reports import Filters
@@ -89,7 +89,8 @@ def stats(*, session: Session, actor: Actor, text: str, with_coaching: bool = Tr
         reps = coached_reps(session=session, actor=actor, whole_company=scope.kind == "all")
         coach = coaching(session=session, team_id=actor.team_id, reps=reps, now=actor.now)
     if not shown:
-        return Stats(scope, text, period, None, (), coach, workspace.currency)
+        name = subject_name(session, actor, scope)
+        return Stats(scope, text, period, None, (), coach, workspace.currency, name)
     process = shown[0]
     # Everything else is computed for the one process shown.
     one = Filters(
@@ -116,6 +117,7 @@ def stats(*, session: Session, actor: Actor, text: str, with_coaching: bool = Tr
         others=tuple(p.name for p in shown[1:]),
         coaching=coach,
         currency=workspace.currency,
+        subject_name=subject_name(session, actor, scope),
     )
 
 

@@ -123,7 +123,7 @@ def _read(
     if name == "amount":
         changes.amount_minor = _amount(session, actor, value)
     elif name == "close_date":
-        changes.close_date = parse_close_date(value, today=today)
+        changes.close_date = parse_close_date(value, today=today, lang=actor.lang)
     elif name == "probability":
         if folded in CLEAR_WORDS:
             changes.probability_auto = True
@@ -138,7 +138,9 @@ def _read(
         step = args[0] if quoted else value
         changes.next_step = _text(step, MAX_NEXT_STEP)
         if quoted and len(args) > 1:
-            changes.next_step_date = parse_close_date(" ".join(args[1:]), today=today)
+            changes.next_step_date = parse_close_date(
+                " ".join(args[1:]), today=today, lang=actor.lang
+            )
     elif name in ("origin", "product"):
         setattr(changes, name, _text(" ".join(split_args(value)), MAX_FREE))
     elif name == "title":

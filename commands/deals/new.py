@@ -200,7 +200,7 @@ def submit(*, session: Session, actor: Actor, form: NewOpportunityInput) -> Card
     try:
         if not form.close_date:
             raise InvalidInput("opp.close_date_required", field="close_date")
-        close = parse_close_date(form.close_date, today=actor.today)
+        close = parse_close_date(form.close_date, today=actor.today, lang=actor.lang)
     except DomainError as error:
         errors["close_date"] = error
     stage: Stage | None = None
@@ -211,7 +211,7 @@ def submit(*, session: Session, actor: Actor, form: NewOpportunityInput) -> Card
     next_date: date | None = None
     try:
         if form.next_step_date:
-            next_date = parse_close_date(form.next_step_date, today=actor.today)
+            next_date = parse_close_date(form.next_step_date, today=actor.today, lang=actor.lang)
     except DomainError as error:
         errors["next_step_date"] = error
     free: dict[str, str | None] = {}

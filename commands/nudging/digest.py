@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from commands.analytics import Signal, coaching_signals
 from commands.context import Actor, zone
 from commands.deals import Card, card_of, days_between
+from commands.i18n import reader_tag
 from commands.nudging import stuck
 from commands.nudging.nudges import Recipient, local_moment
 from commands.reports import forecast as forecasting
@@ -87,7 +88,7 @@ def due_digests(
 def _recipient(member: Member, lang: str, tz: str, day: date, moment: datetime) -> DigestRecipient:
     reader = Recipient(
         user_id=member.user_id,
-        lang=member.language or lang,
+        lang=reader_tag(member.locale, member.language or lang),
         tz=tz,
         role=Role(member.role),
         manager_id=member.manager_id,

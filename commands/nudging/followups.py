@@ -176,7 +176,7 @@ def add_rule(*, session: Session, actor: Actor, args: list[str]) -> FollowUpRule
     session.add(rule)
     session.flush()
     key = "followup.added_stage" if stage_name else "followup.added_won"
-    params: dict[str, str | int] = {"id": rule.id, "process": process.name, "days": days}
+    params: dict[str, str | int] = {"id": rule.id, "process": process.name, "count": days}
     if stage_name:
         params["stage"] = stage_name
     return FollowUpRules(_views(session, actor.team_id), key, params)

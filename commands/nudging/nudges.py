@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from commands.context import Actor, zone
 from commands.deals import Card, card_of, days_between
+from commands.i18n import reader_tag
 from commands.nudging import stuck
 from commands.nudging.stuck import Threshold, entered_before, stuck_before
 from storage import nudging, outbox, queries
@@ -105,7 +106,7 @@ def daily_recipients(
         found.append(
             Recipient(
                 user_id=member.user_id,
-                lang=member.language or workspace.language,
+                lang=reader_tag(member.locale, member.language or workspace.language),
                 tz=tz,
                 role=Role(member.role),
                 manager_id=member.manager_id,
@@ -376,7 +377,7 @@ def escalations(*, session: Session, nudges: Sequence[Nudge]) -> list[Escalation
         tz = manager.timezone or workspace.timezone
         reader = Recipient(
             user_id=manager.user_id,
-            lang=manager.language or workspace.language,
+            lang=reader_tag(manager.locale, manager.language or workspace.language),
             tz=tz,
             role=Role(manager.role),
             manager_id=manager.manager_id,

@@ -7,11 +7,14 @@ dateparser. A date is refused when past or more than five years ahead.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
 
 import dateparser
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_skeleton
 
 from commands.errors import InvalidInput
 from commands.parsing.text import echo, fold_phrase
@@ -199,13 +202,38 @@ def _period_date(match: re.Match[str], text: str, today: date) -> date | None:
     return None
 
 
-def _grammar_date(phrase: str, text: str, today: date) -> date | None:
+@functools.cache
+def month_first(lang: str | None) -> bool:
+    """Whether the reader writes the month before the day, as their locale's short date does:
+    en-US "5/6/27" is May 6; en-GB and French "05/06/2027" is 5 June. Day first when unknown."""
+    if not lang:
+        return False
+    try:
+        locale = Locale.parse(lang.replace("-", "_"))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return False
+    pattern = str(locale.date_formats["short"].pattern)
+    return 0 <= pattern.find("M") < pattern.find("d")
+
+
+def day_month_example(lang: str | None, today: date) -> str:
+    """15 October in digits, in the reader's order: "15/10", "10/15" (en-US), "15.10." (fr-CH)."""
+    try:
+        locale = Locale.parse((lang or "fr").replace("-", "_"))
+    except (ValueError, TypeError, UnknownLocaleError):
+        locale = Locale.parse("fr")
+    return str(format_skeleton("Md", date(today.year, 10, 15), locale=locale))
+
+
+def _grammar_date(phrase: str, text: str, today: date, lang: str | None) -> date | None:
     """The date for the phrases this module reads itself, or None to ask dateparser."""
     if match := _ISO_DATE.fullmatch(phrase):
         return _day(int(match["year"]), int(match["month"]), int(match["day"]), text)
     if match := _NUMERIC_DATE.fullmatch(phrase):
         day, month = int(match["day"]), int(match["month"])
-        if month > 12 >= day:  # "10/15" can only be the American order
+        if month_first(lang):
+            day, month = month, day
+        if month > 12 >= day:  # "15/10" and "10/15" can each be read one way only
             day, month = month, day
         if match["year"]:
             year = int(match["year"]) + (2000 if len(match["year"]) == 2 else 0)
@@ -230,19 +258,19 @@ def _grammar_date(phrase: str, text: str, today: date) -> date | None:
     return None
 
 
-def _dateparser_settings(today: date) -> dict[str, object]:
+def _dateparser_settings(today: date, lang: str | None = None) -> dict[str, object]:
     return {
         "PREFER_DATES_FROM": "future",
         "RELATIVE_BASE": datetime(today.year, today.month, today.day),
-        "DATE_ORDER": "DMY",
+        "DATE_ORDER": "MDY" if month_first(lang) else "DMY",
         "PREFER_LOCALE_DATE_ORDER": False,  # English would otherwise read 10/11 as October
         "RETURN_AS_TIMEZONE_AWARE": False,
         "PARSERS": ["relative-time", "absolute-time"],  # no Unix timestamps: "1700000000"
     }
 
 
-def _dateparser_date(texts: list[str], today: date) -> date | None:
-    settings = _dateparser_settings(today)
+def _dateparser_date(texts: list[str], today: date, lang: str | None) -> date | None:
+    settings = _dateparser_settings(today, lang)
     for candidate in dict.fromkeys(texts):
         # Without a word, dateparser reads anything ("a", "-1") as some day of this month.
         if not _LETTERS.search(candidate):
@@ -260,8 +288,10 @@ def _years_later(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def parse_close_date(text: str, *, today: date) -> date:
+def parse_close_date(text: str, *, today: date, lang: str | None = None) -> date:
     """The close date in `text`, between `today` and five years later.
+
+    `lang` is the reader's language tag ("en-US", "fr"): numbers are read in its order.
 
     Read here rather than by dateparser, which does not know them:
     - parts of a month: "début/early/beginning" is the 5th, "mi/mid/milieu" the 15th,
@@ -275,27 +305,35 @@ def parse_close_date(text: str, *, today: date) -> date:
       included: on 27 November, "début novembre" is 5 November this year (refused as past);
     - "le 15" alone is the next 15th; a weekday is the next one after today ("ce vendredi"
       may be today); "next month"/"le mois prochain" is the same day next month;
-    - numbers are day first (15/10), or month first when only that reads ("10/15").
+    - numbers are in the reader's order (15/10; 10/15 in en-US), or the other way when only
+      that reads ("10/15" for a French reader, "15/10" for an American one).
     Everything else goes to dateparser (French and English, relative to `today`).
     """
     quoted = echo(text)
     line = " ".join(text.split())
+    unknown = InvalidInput(
+        "parse.date_unknown",
+        field="close_date",
+        text=quoted,
+        example=day_month_example(lang, today),
+    )
     if not line or len(line) > _MAX_DATE_TEXT:
-        raise InvalidInput("parse.date_unknown", field="close_date", text=quoted)
+        raise unknown
     stripped = _LEAD_WORDS.sub("", line.lower().replace("’", "'"), count=1)
-    day = _grammar_date(fold_phrase(stripped), quoted, today)
+    day = _grammar_date(fold_phrase(stripped), quoted, today, lang)
     if day is None:
-        day = _dateparser_date([line, stripped], today)
+        day = _dateparser_date([line, stripped], today, lang)
     if day is None:
-        raise InvalidInput("parse.date_unknown", field="close_date", text=quoted)
+        raise unknown
     if day < today:
-        raise InvalidInput("parse.date_past", field="close_date", text=quoted, date=day.isoformat())
+        # The date itself, not a text: it is written the reader's way when shown.
+        raise InvalidInput("parse.date_past", field="close_date", text=quoted, date=day)
     if day > _years_later(today, MAX_YEARS_AHEAD):
         raise InvalidInput(
             "parse.date_too_far",
             field="close_date",
             text=quoted,
-            date=day.isoformat(),
+            date=day,
             years=MAX_YEARS_AHEAD,
         )
     return day

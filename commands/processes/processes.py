@@ -51,7 +51,7 @@ def create_process(
     parsed = (
         parse_stages(stages)
         if stages is not None
-        else DEFAULT_PROCESS.get(actor.lang, DEFAULT_PROCESS["fr"])[1]
+        else DEFAULT_PROCESS.get(actor.language, DEFAULT_PROCESS["fr"])[1]
     )
     position = max((p.position for p in processes), default=-1) + 1
     process = queries.add_process(

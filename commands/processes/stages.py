@@ -210,7 +210,7 @@ def change_stuck_after(
         stage.process,
         "admin.stuck_set",
         stage=stage.name,
-        days=stage.stuck_after_days,
+        count=stage.stuck_after_days,
     )
 
 

@@ -5,7 +5,7 @@ covers is read by `scope`.
 """
 
 from commands.reports import board, forecast, home
-from commands.reports.board import Board, StagePage, filters_of
+from commands.reports.board import Board, StagePage, filters_of, subject_name
 from commands.reports.forecast import Forecast, add_months
 from commands.reports.home import Home
 from commands.reports.scope import Scope, resolve
@@ -22,4 +22,5 @@ __all__ = [
     "forecast",
     "home",
     "resolve",
+    "subject_name",
 ]

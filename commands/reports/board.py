@@ -45,6 +45,7 @@ class Board:
     processes: tuple[ProcessBoard, ...]
     totals: Totals
     currency: str
+    subject_name: str = ""  # the rep's name for `@rep` (see `subject_name`)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,15 @@ def filters_of(actor: Actor, scope: Scope) -> Filters:
         origin=scope.origins,
         product=scope.products,
     )
+
+
+def subject_name(session: Session, actor: Actor, scope: Scope) -> str:
+    """The name of the rep a report is about: a title is plain text, where a mention would show
+    as a raw `<@U…>` token. Empty when the report is not about one rep, or no name is known."""
+    if scope.kind != "rep":
+        return ""
+    names = queries.member_names(session=session, team_id=actor.team_id, user_ids=[scope.subject])
+    return names.get(scope.subject, "")
 
 
 def board(*, session: Session, actor: Actor, text: str, deals_budget: int = 30) -> Board:
@@ -122,6 +132,7 @@ def board(*, session: Session, actor: Actor, text: str, deals_budget: int = 30) 
         processes=tuple(boards),
         totals=_sum(b.totals for b in boards),
         currency=workspace.currency,
+        subject_name=subject_name(session, actor, scope),
     )
 
 

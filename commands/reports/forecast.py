@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy.orm import Session
 
 from commands.context import Actor, zone
-from commands.reports.board import filters_of
+from commands.reports.board import filters_of, subject_name
 from commands.reports.scope import Scope, resolve
 from storage import queries, reports
 from storage.reports import Totals
@@ -44,6 +44,7 @@ class Forecast:
     currency: str
     weak: frozenset[date]  # months flagged as hard
     average_expected_minor: int
+    subject_name: str = ""  # the rep's name for `@rep`, for the plain-text title
 
     def why_weak(self, month: Month) -> str | None:
         """ "target" when under target, "average" when well under the period's average."""
@@ -122,4 +123,5 @@ def forecast(*, session: Session, actor: Actor, text: str) -> Forecast:
         currency=workspace.currency,
         weak=weak,
         average_expected_minor=average,
+        subject_name=subject_name(session, actor, scope),
     )

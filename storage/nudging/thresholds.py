@@ -56,6 +56,7 @@ class MemberSettings:
     timezone: str | None
     nudges_enabled: bool
     nudge_minute: int
+    locale: str | None = None  # Slack's locale, for how their nudge writes dates
 
 
 def member_settings(*, session: Session, team_id: str) -> list[MemberSettings]:
@@ -68,6 +69,7 @@ def member_settings(*, session: Session, team_id: str) -> list[MemberSettings]:
             Member.timezone,
             Member.nudges_enabled,
             Member.nudge_minute,
+            Member.locale,
         )
         .where(Member.team_id == team_id)
         .order_by(Member.user_id)

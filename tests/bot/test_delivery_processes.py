@@ -103,7 +103,7 @@ def test_a_dry_run_prints_what_would_be_sent_and_sends_nothing(tmp_path: Path) -
         with LocalSlack(users={}, team_id=TEAM) as slack:
             output = _finish(cli(db.url, slack.api_url, "nudges", "--as-of", AS_OF, "--dry-run"))
             assert slack.calls_to("chat.postMessage") == []
-        assert "would send 2 nudge" in output
+        assert "would send 2 nudges" in output
         assert "--- nudge for U0R0000" in output and "Client U0R0000 0" in output
         assert "Mettre en veille" in output
         assert _statuses(db) == Counter()

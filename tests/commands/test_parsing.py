@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.listeners.errors import error_text
 from commands.errors import InvalidInput
 from commands.i18n import LANGUAGES, t
 from commands.parsing import (
@@ -359,16 +360,21 @@ def test_parse_close_date_refuses_and_says_what_it_understood(
     with pytest.raises(InvalidInput) as excinfo:
         parse_close_date(text, today=TODAY)
     error = refusal(excinfo)
-    assert (error.key, error.field, error.params.get("date")) == (key, "close_date", understood)
+    # The date understood travels as a date, written the reader's way when shown.
+    shown = error.params.get("date")
+    assert (error.key, error.field) == (key, "close_date")
+    assert shown == (date.fromisoformat(understood) if understood else None)
 
 
 def test_past_date_message_says_what_was_understood() -> None:
     with pytest.raises(InvalidInput) as excinfo:
         parse_close_date("début novembre", today=TODAY)
-    error = excinfo.value
-    assert t("fr", error.key, **error.params) == (
-        "« début novembre » se comprend comme le 2026-11-05, qui est déjà passé."
+    # Shown the reader's way, never as 2026-11-05 (the old text was the defect).
+    assert error_text(excinfo.value, "fr") == (
+        "« début novembre » se comprend comme le 5 nov. 2026, qui est déjà passé."
     )
+    assert "5 Nov 2026, which" in error_text(excinfo.value, "en-GB")
+    assert "Nov 5, 2026, which" in error_text(excinfo.value, "en-US")
 
 
 def test_today_and_five_years_ahead_are_accepted() -> None:

@@ -74,7 +74,7 @@ def test_processes_and_stages_by_text(server: Server) -> None:
         'processus ajouter "Grands comptes" étapes "Découverte:10, Démo:30, Négociation:80"',
         team,
     )
-    assert "Processus « Grands comptes » créé, avec 3 étape(s)." in added["text"]
+    assert "Processus « Grands comptes » créé, avec 3 étapes." in added["text"]
     assert "2. Démo — 30 % · 0 en cours" in _text(added)
     admin(server, "étape probabilité 'Grands comptes' Démo 35", team)
     admin(server, "étape bloquée-après 'Grands comptes' 3 21", team)
@@ -127,7 +127,7 @@ def test_removing_a_stage_asks_where_its_deals_go(server: Server) -> None:
     created = server.command("U0MARIE", "new Dupond 6000 peinture close fin mars", team=team).json()
     number = int(created["text"].split("#")[1].split()[0])
     asked = admin(server, 'étape supprimer "Processus commercial" 1', team)
-    assert "contient 1 opportunité(s) en cours" in asked["text"]
+    assert "contient 1 opportunité en cours" in asked["text"]
     buttons = next(b for b in asked["blocks"] if b["type"] == "actions")["elements"]
     assert buttons[0]["text"]["text"] == "→ Rendez-vous planifié"
     # Nothing was removed by asking.

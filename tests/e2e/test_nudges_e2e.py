@@ -128,7 +128,7 @@ def _deal(db_url: str, number: int) -> Opportunity:
 
 
 def test_the_nudge_lists_the_deals_with_their_buttons(nudge: dict[str, Any]) -> None:
-    assert "3 opportunité(s)" in nudge["text"]
+    assert "3 opportunités" in nudge["text"]
     assert nudge["metadata"]["event_type"] == "salesbot_outbox"
     ids = [b.get("block_id", "") for b in nudge["blocks"]]
     assert ids.index("opp:3:s") < ids.index("opp:2:s") < ids.index("opp:1:s")  # most valuable
@@ -193,7 +193,7 @@ def test_snooze_and_nudge_settings_by_command(server: Server, db_url: str) -> No
 
 def test_admins_see_thresholds_and_set_follow_ups(server: Server) -> None:
     overview = server.command("U0BOSS", "processus", command="/salesbot").json()
-    assert "bloquée après 14 j (par défaut : 0 passage(s) sur 10 pour apprendre)" in str(overview)
+    assert "bloquée après 14 j (par défaut : 0 passage sur 10 pour apprendre)" in str(overview)
     added = server.command(
         "U0BOSS",
         'suivi ajouter "Processus commercial" gagnée 30 Appeler le client',
@@ -201,7 +201,7 @@ def test_admins_see_thresholds_and_set_follow_ups(server: Server) -> None:
     ).json()
     assert "Suivi #1 ajouté" in added["text"]
     outbox = server.command("U0BOSS", "envois", command="/salesbot").json()
-    assert "envoyés" in outbox["text"] and "Aucun envoi abandonné" in outbox["text"]
+    assert "1 envoyé ·" in outbox["text"] and "Aucun envoi abandonné" in outbox["text"]
 
 
 def test_a_follow_up_is_done_from_its_message(server: Server, db_url: str) -> None:

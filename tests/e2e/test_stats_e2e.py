@@ -69,7 +69,7 @@ def test_stats_are_acked_then_answered_within_slacks_limits(server: Server) -> N
     assert not message_problems(answer["blocks"], answer["text"])
     text = _text(answer)
     assert "Statistiques — vos opportunités" in text
-    assert "Taux de réussite : 100 %" in text and "1 gagnées, 0 perdues" in text
+    assert "Taux de réussite : 100 %" in text and "1 gagnée, 0 perdue" in text
     assert "3 créées" in text
 
 
@@ -101,7 +101,7 @@ def test_an_admin_sees_the_whole_company_with_coaching(server: Server) -> None:
     assert not message_problems(answer["blocks"], answer["text"])
     assert "toute l'entreprise" in _text(answer) and "Coaching" in _text(answer)
     # The whole company's figures come from the running totals the clicks above kept.
-    assert "Taux de réussite : 100 %" in _text(answer) and "1 gagnées, 0 perdues" in _text(answer)
+    assert "Taux de réussite : 100 %" in _text(answer) and "1 gagnée, 0 perdue" in _text(answer)
 
 
 def test_the_board_still_answers_plain_pipeline(server: Server) -> None:
@@ -111,7 +111,7 @@ def test_the_board_still_answers_plain_pipeline(server: Server) -> None:
 
 def test_export_sends_a_csv_and_an_xlsx_to_the_dm(server: Server) -> None:
     ack, _ = _command(server, "U0MARIE", "/opp", "export")
-    assert "Export de 3 affaire(s)" in ack["text"]
+    assert "Export de 3 affaires" in ack["text"]
     done = server.slack.wait_for(
         "files.completeUploadExternal", lambda c: ".csv" in json.dumps(c.args), timeout=15
     )

@@ -169,7 +169,7 @@ def test_ten_processes_of_ten_stages_fit_a_message_and_the_modal() -> None:
     assert sum(len(g["options"]) for g in stage["option_groups"]) == 100
     applied = SettingsApplied(
         changes=tuple(
-            ProcessChanged("admin.stuck_set", {"stage": "x" * 50, "days": 3}, p)
+            ProcessChanged("admin.stuck_set", {"stage": "x" * 50, "count": 3}, p)
             for p in overview.processes
         ),
         overview=overview,
@@ -201,7 +201,7 @@ def test_where_do_the_deals_go_offers_one_button_per_other_stage() -> None:
     result = NeedsDestination(process, stages[3], stages[:3] + stages[4:])
     message = admin.result_message(result, "fr")
     assert not message_problems(message["blocks"], message["text"])
-    assert "contient 3 opportunité(s) en cours" in _text(message)
+    assert "contient 3 opportunités en cours" in _text(message)
     assert "Rien n'a encore été supprimé" in _text(message)
     buttons = message["blocks"][1]["elements"]
     assert len(buttons) == 9

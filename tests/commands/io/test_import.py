@@ -323,7 +323,7 @@ def test_cli_dry_run_then_refusal_with_lines(
     bad.write_text(CLI_GOOD + "Acme,X,-5,2029-01-31,,U0ANNA,,\n", encoding="utf-8")
     status, out = _run(["import", str(bad), "--team", "T0CLI"], capsys)
     assert status == 1
-    assert "ligne 4 :" in out and "Rien n'a été importé : 1 erreur(s)" in out
+    assert "ligne 4 :" in out and "Rien n'a été importé : 1 erreur à" in out
     with cli_db.reading() as session:
         assert session.scalar(select(func.count()).select_from(Opportunity)) == 0
 
@@ -399,6 +399,6 @@ def test_cli_recounts_the_stats_running_totals(
         session.execute(update(OwnerTally).values(deals=OwnerTally.deals + 5))
     assert won() == 6
     status, out = _run(["recount", "--team", "T0CLI"], capsys)
-    assert status == 0 and "1 workspace(s)" in out
+    assert status == 0 and "for 1 workspace\n" in out
     assert won() == 1
     assert _run(["recount", "--team", "T0NOPE"], capsys)[0] == 1

@@ -149,7 +149,7 @@ def test_the_digest_message_reads_like_the_figures(session: Session) -> None:
     assert not message_problems(message["blocks"], message["text"])
     text = render_blocks(message["blocks"]).text
     assert "4 opportunités · 35\u202f000\xa0€ · pondéré 4\u202f450\xa0€" in text
-    assert "+1 opportunités · +5\u202f000\xa0€ · pondéré +450\xa0€" in text
+    assert "+1 opportunité · +5\u202f000\xa0€ · pondéré +450\xa0€" in text
     assert "Anna" in text and "50%" in text and "Someone else" not in text
     assert "Slipped" in text and "date de signature passée (10 mars 2027)" in text
     assert "40 j en « Opportunité à qualifier » (seuil 14 j)" in text

@@ -216,7 +216,7 @@ def test_the_nudge_message_carries_the_card_buttons_and_the_nudge_controls(
     assert {"opp_advance", "opp_stage", "opp_won", "opp_lost", "opp_menu"} <= actions
     assert {"nudge_close_date", "nudge_snooze", "nudge_snooze_until"} <= actions
     text = render_blocks(message["blocks"]).text
-    assert "14 opportunité(s)" in text and "+4 autre(s) demain" in text
+    assert "14 opportunités" in text and "+4 autres demain" in text
     assert "votre manager en est informé" in text  # 30 days: twice the default 14
     assert "date de signature dépassée (2 mars 2027)" in text
     assert "prochaine étape en retard : Rappeler (1 mars 2027)" in text
