@@ -729,10 +729,9 @@ def test_an_unreadable_date_after_a_keyword_is_refused_the_same_way(keyword: str
     assert (created.account, created.title, created.amount) == ("Acme", "website", plain(6000))
     assert created.close_date is None
     assert created.date_error is not None
-    assert (created.date_error.key, created.date_error.params) == (
-        "parse.date_unknown",
-        {"text": "xyzzy"},
-    )
+    # The refusal quotes what could not be read (and gives an example in the reader's order).
+    assert created.date_error.key == "parse.date_unknown"
+    assert created.date_error.params["text"] == "xyzzy"
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ from commands.analytics import stats
 from commands.deals import moves, new
 from commands.i18n import LANGUAGES
 from commands.reports import forecast, home
+from storage.models import Role
 from tests.catalog_support import read_catalog
 from tests.conftest import add_user, setup_team
 
@@ -39,8 +40,10 @@ def test_no_catalog_text_has_a_placeholder_slack_would_read_as_a_link(lang: str)
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_help_shows_its_placeholders_escaped_once(lang: str) -> None:
-    text = help_message(lang, is_admin=True)["blocks"][0]["text"]["text"]
-    assert "&lt;" in text and "&amp;lt;" not in text and not LINK_LIKE.search(text)
+    for role in Role:
+        text = help_message(lang, role)["blocks"][0]["text"]["text"]
+        assert "&amp;lt;" not in text and not LINK_LIKE.search(text)
+    assert "&lt;" in help_message(lang, Role.ADMIN)["blocks"][0]["text"]["text"]
 
 
 def _buttons(node: Any) -> Iterator[Mapping[str, Any]]:

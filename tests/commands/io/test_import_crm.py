@@ -22,6 +22,7 @@ from commands.io import importer, spreadsheet
 from commands.io.dates import DAY_FIRST, MONTH_FIRST
 from commands.io.importer import Options
 from storage import queries
+from storage.db import Database
 from storage.models import ChangeKind, Opportunity, Status
 from tests.conftest import NOW, TEAM, add_user, setup_team
 
@@ -385,10 +386,19 @@ def test_status_and_closed_stage_must_agree_and_unknown_emails_name_the_row(
     assert session.scalar(deals) == 0
 
 
-def test_team_never_seen_is_refused_naming_the_known_ones(session: Session) -> None:
-    with pytest.raises(Exception) as nobody:
-        importer.check_team(session=session, team_id="TNOPE")
+def test_a_database_no_team_has_used_says_so(tmp_path: Path) -> None:
+    # Its own empty database: the session's shared one holds other tests' workspaces.
+    empty = Database(f"sqlite:///{tmp_path / 'empty.db'}")
+    empty.migrate()
+    try:
+        with empty.reading() as fresh, pytest.raises(Exception) as nobody:
+            importer.check_team(session=fresh, team_id="TNOPE")
+    finally:
+        empty.dispose()
     assert getattr(nobody.value, "key", None) == "import.no_team_yet"
+
+
+def test_team_never_seen_is_refused_naming_the_known_ones(session: Session) -> None:
     setup_team(session)
     with pytest.raises(Exception) as refused:
         importer.check_team(session=session, team_id="TNOPE")
