@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from storage import stays
+from storage.db import conflict_insert
 from storage.models import (
     Account,
     ChangeKind,
@@ -69,6 +70,38 @@ def add_workspace(
     return workspace
 
 
+def add_workspace_if_absent(
+    *,
+    session: Session,
+    team_id: str,
+    now: datetime,
+    language: str,
+    timezone: str,
+    currency: str,
+) -> bool:
+    """Insert the workspace unless it exists; whether this call created it.
+
+    Concurrent first requests of a new workspace all get here: ON CONFLICT DO NOTHING waits for
+    the one that inserts first and lets the others read its row, instead of failing on the key.
+    """
+    insert = conflict_insert(session)
+    created = session.execute(
+        insert(Workspace)
+        .values(
+            team_id=team_id,
+            name="",
+            language=language,
+            timezone=timezone,
+            currency=currency,
+            opportunity_seq=0,
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=[Workspace.team_id])
+        .returning(Workspace.team_id)
+    ).first()
+    return created is not None
+
+
 def get_member(*, session: Session, team_id: str, user_id: str) -> Member | None:
     return session.scalars(
         select(Member).where(Member.team_id == team_id, Member.user_id == user_id)
@@ -101,6 +134,40 @@ def add_member(
     )
     session.add(member)
     session.flush()
+    return member
+
+
+def add_member_if_absent(
+    *,
+    session: Session,
+    team_id: str,
+    user_id: str,
+    now: datetime,
+    role: Role = Role.REP,
+    name: str = "",
+    language: str | None = None,
+    timezone: str | None = None,
+) -> Member:
+    """The member row, inserted unless a concurrent request already did (see
+    `add_workspace_if_absent`)."""
+    insert = conflict_insert(session)
+    session.execute(
+        insert(Member)
+        .values(
+            team_id=team_id,
+            user_id=user_id,
+            name=name,
+            role=role,
+            language=language,
+            timezone=timezone,
+            nudges_enabled=True,
+            nudge_minute=9 * 60,
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=[Member.team_id, Member.user_id])
+    )
+    member = get_member(session=session, team_id=team_id, user_id=user_id)
+    assert member is not None  # inserted here or by the request that won the race
     return member
 
 
@@ -192,11 +259,19 @@ def get_account(*, session: Session, team_id: str, account_id: int) -> Account |
 
 
 def find_or_add_account(*, session: Session, team_id: str, name: str, now: datetime) -> Account:
+    """The account of that name (folded), created unless it exists or a concurrent request
+    creates it first: ON CONFLICT DO NOTHING, then read the winner's row."""
     account = find_account(session=session, team_id=team_id, name=name)
-    if account is None:
-        account = Account(team_id=team_id, name=name, name_key=name_key(name), created_at=now)
-        session.add(account)
-        session.flush()
+    if account is not None:
+        return account
+    insert = conflict_insert(session)
+    session.execute(
+        insert(Account)
+        .values(team_id=team_id, name=name, name_key=name_key(name), created_at=now)
+        .on_conflict_do_nothing(index_elements=[Account.team_id, Account.name_key])
+    )
+    account = find_account(session=session, team_id=team_id, name=name)
+    assert account is not None  # inserted here or by the request that won the race
     return account
 
 
