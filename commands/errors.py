@@ -5,7 +5,18 @@ One error handler in `bot/` turns them into a message, so no listener needs its 
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+# Echoed user text loses its control characters (a NUL, an escape sequence) and the invisible
+# marks that make it display otherwise than typed: a refusal quotes, it never replays.
+_UNSHOWABLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+)
+
+
+def _showable(value: Any) -> Any:
+    return _UNSHOWABLE.sub("", value) if isinstance(value, str) else value
 
 
 class DomainError(Exception):
@@ -14,7 +25,7 @@ class DomainError(Exception):
     def __init__(self, key: str, **params: Any) -> None:
         super().__init__(key)
         self.key = key
-        self.params = params
+        self.params = {name: _showable(value) for name, value in params.items()}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.key!r}, {self.params!r})"
