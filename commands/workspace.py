@@ -89,7 +89,7 @@ def ensure_member(
     """The member row, created on first contact. Slack owners and admins are bot admins."""
     member = queries.get_member(session=session, team_id=team_id, user_id=user_id)
     if member is None:
-        return queries.add_member_if_absent(
+        return queries.add_member(
             session=session,
             team_id=team_id,
             user_id=user_id,

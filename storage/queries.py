@@ -46,30 +46,6 @@ def team_ids(*, session: Session) -> list[str]:
     return list(session.scalars(select(Workspace.team_id).order_by(Workspace.team_id)))
 
 
-def add_workspace(
-    *,
-    session: Session,
-    team_id: str,
-    now: datetime,
-    language: str,
-    timezone: str,
-    currency: str,
-    name: str = "",
-) -> Workspace:
-    workspace = Workspace(
-        team_id=team_id,
-        name=name,
-        language=language,
-        timezone=timezone,
-        currency=currency,
-        opportunity_seq=0,
-        created_at=now,
-    )
-    session.add(workspace)
-    session.flush()
-    return workspace
-
-
 def add_workspace_if_absent(
     *,
     session: Session,
@@ -118,38 +94,9 @@ def add_member(
     name: str = "",
     language: str | None = None,
     timezone: str | None = None,
-    manager_id: str | None = None,
-) -> Member:
-    member = Member(
-        team_id=team_id,
-        user_id=user_id,
-        name=name,
-        role=role,
-        language=language,
-        timezone=timezone,
-        manager_id=manager_id,
-        nudges_enabled=True,
-        nudge_minute=9 * 60,
-        created_at=now,
-    )
-    session.add(member)
-    session.flush()
-    return member
-
-
-def add_member_if_absent(
-    *,
-    session: Session,
-    team_id: str,
-    user_id: str,
-    now: datetime,
-    role: Role = Role.REP,
-    name: str = "",
-    language: str | None = None,
-    timezone: str | None = None,
 ) -> Member:
     """The member row, inserted unless a concurrent request already did (see
-    `add_workspace_if_absent`)."""
+    `add_workspace_if_absent`): then theirs."""
     insert = conflict_insert(session)
     session.execute(
         insert(Member)

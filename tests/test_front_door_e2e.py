@@ -140,3 +140,8 @@ def test_health_says_503_with_the_reason_while_sqlite_is_write_locked(
         holder.execute("ROLLBACK")
         holder.close()
     assert server.get("/healthz").status == 200
+
+
+def test_slacks_certificate_probe_is_still_answered(server: Server) -> None:
+    reply = _post(server, b"ssl_check=1&token=x", signed=False)
+    assert reply.status == 200
