@@ -76,3 +76,20 @@ def test_a_refusal_never_quotes_control_characters() -> None:
     text = error_text(refused.value, "fr")
     assert "12[2Jx" in text
     assert "\x00" not in text and "\x1b" not in text
+
+
+@pytest.mark.parametrize("value", ["²:0:x", f"{2**31}:0:x", "1:²:x", "1:-5:x"])
+def test_a_forged_board_page_is_refused(value: str) -> None:
+    from bot.listeners.reports import _page_value
+
+    with pytest.raises(InvalidInput):
+        _page_value(value)
+
+
+@pytest.mark.parametrize("value", ["²:1", f"{2**31}:1", "1:99999999999", "0:1"])
+def test_a_forged_stage_removal_is_refused(value: str) -> None:
+    from bot.listeners.admin import stage_ids
+    from commands.errors import NotFound
+
+    with pytest.raises(NotFound):
+        stage_ids(value)
