@@ -240,7 +240,8 @@ def _serve_http(
         from bot.scheduler import start_scheduler
 
         start_scheduler(services)
-    serve(WebApp(app, services.db), host=host, port=port, threads=threads)
+    web = WebApp(app, services.db, signing_secret=settings.signing_secret)
+    serve(web, host=host, port=port, threads=threads)
     return 0
 
 

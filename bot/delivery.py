@@ -370,6 +370,42 @@ class Deliverer:
             )
 
 
+# What `deliver_soon` sends with: a short run, so a listener thread is never held.
+SOON = DeliveryConfig(lease=timedelta(seconds=30), http_timeout=5.0, senders=1)
+SOON_BUDGET = 30.0  # seconds: long enough to wait out a Retry-After or two
+
+
+def deliver_soon(
+    db: Database,
+    *,
+    token: str | None,
+    base_url: str,
+    clock: Callable[[], datetime],
+    kinds: Sequence[str],
+) -> threading.Thread | None:
+    """Deliver the outbox's rows of `kinds` now, on a background thread, rather than at the
+    next tick (a win is announced when it happens). What this run cannot send in its budget
+    stays pending for the scheduler's tick; without a token (tests, the console's unit
+    checks) nothing is started."""
+    if not token:
+        return None
+    deliverer = Deliverer(
+        db,
+        Deliverer.make_client(token, base_url, SOON),
+        worker=f"soon:{threading.get_ident()}",
+        clock=clock,
+        config=SOON,
+    )
+    thread = threading.Thread(
+        target=deliverer.run,
+        kwargs={"kinds": kinds, "budget": SOON_BUDGET},
+        name="outbox-soon",
+        daemon=True,
+    )
+    thread.start()
+    return thread
+
+
 def _is_ours(message: dict[str, Any], outbox_id: int) -> bool:
     metadata = message.get("metadata") or {}
     if not isinstance(metadata, dict) or metadata.get("event_type") != EVENT_TYPE:

@@ -91,11 +91,30 @@ def escape(text: str) -> str:
 
 
 _SPECIAL = re.compile(r"<([!@#])")
+# Slack's own markup: <https://…|label>, <mailto:…>, <@U…|name>, <#C…|name>, <!channel>,
+# <!subteam^S…|@team>, <!date^…|fallback>.
+_MARKUP = re.compile(
+    r"<(?:([!@#])|(?=[a-z][a-z0-9+.-]*:))([^<>|\s]+)(?:\|([^<>]*))?>", re.IGNORECASE
+)
+
+
+def _label(match: re.Match[str]) -> str:
+    sigil, target, label = match.group(1), match.group(2), match.group(3)
+    if label:
+        # A user's or channel's label lacks its sigil; a link's, a group's ("@team") or a
+        # date's fallback is shown as it is.
+        return sigil + label if sigil in ("@", "#") and label[:1] != sigil else label
+    if sigil == "!":
+        return "@" + target.split("^", 1)[0]  # <!channel> reads "@channel" (defused below)
+    return (sigil or "") + target.removeprefix("mailto:")
 
 
 def plain(text: str) -> str:
-    """For plain_text fields: readable as typed, but no `<!channel>`/`<@U…>` token survives
-    (a word joiner after "<" breaks it, should the text ever be shown as mrkdwn)."""
+    """For plain_text fields (headers, buttons, options), which render no markup: a link or
+    mention shows as its label ("<https://x|Acme>" → "Acme", "<!channel>" → "@channel"), and no
+    `<!channel>`/`<@U…>` token survives (a word joiner after "<" breaks it, should the text ever
+    be shown as mrkdwn), nor a working "@here"."""
+    text = _MARKUP.sub(_label, text)
     text = _SPECIAL.sub(lambda m: "<\u2060" + m.group(1), text)
     return _BROADCAST.sub(lambda m: "@\u2060" + m.group(1), text)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 
+from bot.payloads import payload_id, payload_version, small_int
 from commands.errors import InvalidInput
 
 
@@ -78,11 +79,17 @@ def card_value(number: int, version: int) -> str:
 
 
 def parse_card_value(value: str) -> tuple[int, int | None]:
-    """(number, version) from a button value; a missing version skips the staleness check."""
+    """(number, version) from a button value; a missing or forged version is answered as a
+    stale card (`payloads.STALE_VERSION`), never let through unchecked."""
     number, _, version = value.partition(":")
-    if not number.isdigit():
-        raise InvalidInput("opp.ref_invalid", ref=value[:40])
-    return int(number), int(version) if version.isdigit() else None
+    return payload_id(number), payload_version(version)
+
+
+def parse_stage_value(value: str) -> tuple[int, int, int | None]:
+    """(stage id, number, version) from the stage picker's "<stage>:<number>:<version>"."""
+    stage, _, rest = value.partition(":")
+    number, version = parse_card_value(rest)
+    return payload_id(stage), number, version
 
 
 # Inside an input block the element's action_id is the block's id (the account typeahead
@@ -136,17 +143,18 @@ def parse_nudge_block(block_id: str) -> int:
     """The deal's number in a "nudge:<number>:…" block id."""
     prefix, _, rest = block_id.partition(":")
     number, _, _ = rest.partition(":")
-    if prefix != "nudge" or not number.isdigit():
+    if prefix != "nudge":
         raise InvalidInput("opp.ref_invalid", ref=block_id[:40])
-    return int(number)
+    return payload_id(number)
 
 
 def parse_snooze_value(value: str, *, max_days: int) -> tuple[int, int]:
     """(days, number) from a nudge's snooze option "<days>:<number>"; a forged one is refused."""
     days, _, number = value.partition(":")
-    if not (days.isdigit() and number.isdigit()) or not 1 <= int(days) <= max_days:
+    checked = small_int(days, low=1, high=max_days)
+    if checked is None:
         raise InvalidInput("opp.ref_invalid", ref=number[:40])
-    return int(days), int(number)
+    return checked, payload_id(number)
 
 
 def followup_block(followup_id: int) -> str:

@@ -31,6 +31,35 @@ from storage.models import OutboxStatus
 log = logging.getLogger(__name__)
 
 CHUNK = 200  # recipients per transaction: bounded memory and short write locks
+# A won deal celebrated in the workspace's announcement channel.
+ANNOUNCEMENT = "announcement"
+
+
+def plan_announcement(
+    *,
+    session: Session,
+    team_id: str,
+    channel: str,
+    number: int,
+    version: int,
+    text: str,
+    now: datetime,
+) -> int | None:
+    """Put a win's announcement in the outbox, so a 429 or a 5xx delays it instead of losing it.
+
+    Keyed by the deal and the version the win gave it: a retried or replayed click finds the
+    key taken and announces nothing more, while a deal reopened and won again is a new win.
+    """
+    return outbox.enqueue(
+        session=session,
+        team_id=team_id,
+        recipient=channel,
+        kind=ANNOUNCEMENT,
+        period=f"won:{number}:v{version}",
+        channel=channel,
+        payload={"text": text},
+        now=now,
+    )
 
 
 @dataclass(frozen=True)

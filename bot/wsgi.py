@@ -25,7 +25,7 @@ def build() -> WebApp:
         token=settings.bot_token,
         signing_secret=settings.signing_secret,
     )
-    return WebApp(app, db)
+    return WebApp(app, db, signing_secret=settings.signing_secret)
 
 
 application = build()

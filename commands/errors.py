@@ -5,6 +5,7 @@ One error handler in `bot/` turns them into a message, so no listener needs its 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 # Raised by storage when the deal changed under a request (its version moved on): the caller
@@ -20,6 +21,16 @@ __all__ = [
     "NotFound",
 ]
 
+# Echoed user text loses its control characters (a NUL, an escape sequence) and the invisible
+# marks that make it display otherwise than typed: a refusal quotes, it never replays.
+_UNSHOWABLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+)
+
+
+def _showable(value: Any) -> Any:
+    return _UNSHOWABLE.sub("", value) if isinstance(value, str) else value
+
 
 class DomainError(Exception):
     """A refusal the user should read: the key names a message in the catalog."""
@@ -27,7 +38,7 @@ class DomainError(Exception):
     def __init__(self, key: str, **params: Any) -> None:
         super().__init__(key)
         self.key = key
-        self.params = params
+        self.params = {name: _showable(value) for name, value in params.items()}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.key!r}, {self.params!r})"

@@ -49,11 +49,14 @@ def ensure_workspace(
     timezone: str,
     currency: str,
 ) -> Workspace:
-    """The team's workspace, created with its default process the first time it is seen."""
+    """The team's workspace, created with its default process the first time it is seen.
+
+    Several first requests may arrive at once: only the one whose insert wins adds the defaults.
+    """
     workspace = queries.get_workspace(session=session, team_id=team_id)
     if workspace is not None:
         return workspace
-    workspace = queries.add_workspace(
+    created = queries.add_workspace_if_absent(
         session=session,
         team_id=team_id,
         now=now,
@@ -61,6 +64,10 @@ def ensure_workspace(
         timezone=timezone,
         currency=currency,
     )
+    workspace = queries.get_workspace(session=session, team_id=team_id)
+    assert workspace is not None  # inserted here or by the request that won the race
+    if not created:
+        return workspace
     name, stages = DEFAULT_PROCESS.get(language, DEFAULT_PROCESS["fr"])
     queries.add_process(session=session, team_id=team_id, name=name, stages=stages, now=now)
     for label in DEFAULT_LOST_REASONS.get(language, DEFAULT_LOST_REASONS["fr"]):

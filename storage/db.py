@@ -6,22 +6,30 @@ SQLite is the embedded default (a file, WAL, foreign keys on); PostgreSQL comes 
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Under this many rows any plan is fast: a small workspace never pays for ANALYZE.
 STATISTICS_FLOOR = 5_000
+# How long /healthz waits for the write lock: a server that cannot start a write this fast
+# cannot answer Slack within its 3 s either.
+HEALTH_WRITE_TIMEOUT_MS = 1_000
 
 
 class ConcurrentEdit(StaleDataError):
@@ -123,12 +131,56 @@ class Database:
             session.rollback()
 
     def ping(self) -> bool:
+        return self.health() is None
+
+    def health(self) -> str | None:
+        """Why this database cannot serve requests now, or None when it can.
+
+        Reachable is not enough: the schema must be at the code's Alembic head (an empty or
+        half-migrated database answers `SELECT 1` too), and a write transaction must start
+        within `HEALTH_WRITE_TIMEOUT_MS` (a write-locked SQLite file answers reads).
+        """
         try:
             with self.engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
-            return True
-        except Exception:  # the health check answers "down", whatever the cause
-            return False
+                current = set(MigrationContext.configure(conn).get_current_heads())
+                conn.rollback()
+                expected = code_heads()
+                if current != expected:
+                    found = ", ".join(sorted(current)) or "none"
+                    return f"schema not at revision {', '.join(sorted(expected))} (found {found})"
+                return self._write_blocked(conn)
+        except Exception as error:  # the health check answers "down", whatever the cause
+            return f"database unavailable ({type(error).__name__})"
+
+    def _write_blocked(self, conn: Connection) -> str | None:
+        if self.is_sqlite:
+            # Its own DBAPI connection (in autocommit mode, see `_sqlite_pragmas`), so the
+            # BEGIN IMMEDIATE is ours to issue and time out.
+            raw = self.engine.raw_connection()
+            try:
+                cursor = raw.cursor()
+                cursor.execute(f"PRAGMA busy_timeout={HEALTH_WRITE_TIMEOUT_MS}")
+                try:
+                    cursor.execute("BEGIN IMMEDIATE")
+                    cursor.execute("ROLLBACK")
+                except sqlite3.OperationalError:
+                    return "database write-locked"
+                finally:
+                    cursor.execute("PRAGMA busy_timeout=30000")
+            finally:
+                raw.close()
+            return None
+        try:
+            conn.execute(text(f"SET LOCAL statement_timeout = {HEALTH_WRITE_TIMEOUT_MS}"))
+            if conn.execute(text("SHOW transaction_read_only")).scalar_one() == "on":
+                return "database read-only"
+            # A transaction id is the first thing a write needs (refused on a standby).
+            conn.execute(text("SELECT txid_current()"))
+        except OperationalError:
+            return "database write-locked"
+        finally:
+            conn.rollback()
+        return None
 
     def migrate(self) -> None:
         migrate(self.engine)
@@ -179,6 +231,12 @@ def alembic_config(engine: Engine | None = None) -> Config:
     if engine is not None:
         cfg.attributes["engine"] = engine
     return cfg
+
+
+@cache
+def code_heads() -> frozenset[str]:
+    """The Alembic head revisions this code expects (read from the scripts once)."""
+    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
 def migrate(engine: Engine) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from storage import stays
+from storage.db import conflict_insert
 from storage.models import (
     Account,
     ChangeKind,
@@ -55,7 +56,7 @@ def team_ids(*, session: Session) -> list[str]:
     return list(session.scalars(select(Workspace.team_id).order_by(Workspace.team_id)))
 
 
-def add_workspace(
+def add_workspace_if_absent(
     *,
     session: Session,
     team_id: str,
@@ -63,20 +64,28 @@ def add_workspace(
     language: str,
     timezone: str,
     currency: str,
-    name: str = "",
-) -> Workspace:
-    workspace = Workspace(
-        team_id=team_id,
-        name=name,
-        language=language,
-        timezone=timezone,
-        currency=currency,
-        opportunity_seq=0,
-        created_at=now,
-    )
-    session.add(workspace)
-    session.flush()
-    return workspace
+) -> bool:
+    """Insert the workspace unless it exists; whether this call created it.
+
+    Concurrent first requests of a new workspace all get here: ON CONFLICT DO NOTHING waits for
+    the one that inserts first and lets the others read its row, instead of failing on the key.
+    """
+    insert = conflict_insert(session)
+    created = session.execute(
+        insert(Workspace)
+        .values(
+            team_id=team_id,
+            name="",
+            language=language,
+            timezone=timezone,
+            currency=currency,
+            opportunity_seq=0,
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=[Workspace.team_id])
+        .returning(Workspace.team_id)
+    ).first()
+    return created is not None
 
 
 def get_member(*, session: Session, team_id: str, user_id: str) -> Member | None:
@@ -95,22 +104,27 @@ def add_member(
     name: str = "",
     language: str | None = None,
     timezone: str | None = None,
-    manager_id: str | None = None,
 ) -> Member:
-    member = Member(
-        team_id=team_id,
-        user_id=user_id,
-        name=name,
-        role=role,
-        language=language,
-        timezone=timezone,
-        manager_id=manager_id,
-        nudges_enabled=True,
-        nudge_minute=9 * 60,
-        created_at=now,
+    """The member row, inserted unless a concurrent request already did (see
+    `add_workspace_if_absent`): then theirs."""
+    insert = conflict_insert(session)
+    session.execute(
+        insert(Member)
+        .values(
+            team_id=team_id,
+            user_id=user_id,
+            name=name,
+            role=role,
+            language=language,
+            timezone=timezone,
+            nudges_enabled=True,
+            nudge_minute=9 * 60,
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=[Member.team_id, Member.user_id])
     )
-    session.add(member)
-    session.flush()
+    member = get_member(session=session, team_id=team_id, user_id=user_id)
+    assert member is not None  # inserted here or by the request that won the race
     return member
 
 
@@ -202,11 +216,19 @@ def get_account(*, session: Session, team_id: str, account_id: int) -> Account |
 
 
 def find_or_add_account(*, session: Session, team_id: str, name: str, now: datetime) -> Account:
+    """The account of that name (folded), created unless it exists or a concurrent request
+    creates it first: ON CONFLICT DO NOTHING, then read the winner's row."""
     account = find_account(session=session, team_id=team_id, name=name)
-    if account is None:
-        account = Account(team_id=team_id, name=name, name_key=name_key(name), created_at=now)
-        session.add(account)
-        session.flush()
+    if account is not None:
+        return account
+    insert = conflict_insert(session)
+    session.execute(
+        insert(Account)
+        .values(team_id=team_id, name=name, name_key=name_key(name), created_at=now)
+        .on_conflict_do_nothing(index_elements=[Account.team_id, Account.name_key])
+    )
+    account = find_account(session=session, team_id=team_id, name=name)
+    assert account is not None  # inserted here or by the request that won the race
     return account
 
 

@@ -13,7 +13,7 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.devtools.localslack import LocalSlack
@@ -44,6 +44,8 @@ class Server:
     slack: LocalSlack
     process: subprocess.Popen[str]
     started_in: float
+    # Everything the server printed (its log), for tests about what it writes there.
+    output: list[str] = field(default_factory=list)
 
     def post(
         self,
@@ -166,8 +168,9 @@ def running_server(
         stderr=subprocess.STDOUT,
         text=True,
     )
-    url = _wait_for_address(process)
-    server = Server(url=url, slack=slack, process=process, started_in=0.0)
+    output: list[str] = []
+    url = _wait_for_address(process, output)
+    server = Server(url=url, slack=slack, process=process, started_in=0.0, output=output)
     while server.get("/healthz").status != 200:
         time.sleep(0.02)
     server.started_in = time.monotonic() - started
@@ -182,9 +185,8 @@ def running_server(
         slack.stop()
 
 
-def _wait_for_address(process: subprocess.Popen[str]) -> str:
+def _wait_for_address(process: subprocess.Popen[str], lines: list[str]) -> str:
     assert process.stdout is not None
-    lines: list[str] = []
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         line = process.stdout.readline()
@@ -193,13 +195,14 @@ def _wait_for_address(process: subprocess.Popen[str]) -> str:
         lines.append(line)
         if line.startswith("salesbot listening on "):
             # Keep draining the output so the server never blocks on a full pipe.
-            threading.Thread(target=_drain, args=(process,), daemon=True).start()
+            threading.Thread(target=_drain, args=(process, lines), daemon=True).start()
             return line.split(" on ", 1)[1].strip()
     raise AssertionError("server did not start:\n" + "".join(lines))
 
 
-def _drain(process: subprocess.Popen[str]) -> None:
+def _drain(process: subprocess.Popen[str], lines: list[str]) -> None:
     assert process.stdout is not None
     for line in process.stdout:
+        lines.append(line)
         if "ERROR" in line or "Traceback" in line:
             sys.stderr.write("[server] " + line)

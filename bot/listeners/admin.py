@@ -18,6 +18,7 @@ from bot.ids import Admin, Command
 from bot.listeners.errors import field_errors
 from bot.listeners.replies import metadata, open_modal, origin, reply
 from bot.listeners.table import Listeners
+from bot.payloads import small_int
 from bot.services import Services
 from bot.views import admin
 from commands import processes
@@ -151,9 +152,10 @@ def settings_input(view: dict[str, Any]) -> salesbot.SettingsInput:
 def stage_ids(value: str) -> tuple[int, int]:
     """(stage to remove, stage receiving its deals) from a button's value."""
     stage, _, target = value.partition(":")
-    if not (stage.isascii() and stage.isdigit() and target.isascii() and target.isdigit()):
+    stage_id, target_id = small_int(stage, low=1), small_int(target, low=1)
+    if stage_id is None or target_id is None:
         raise NotFound("admin.stage_gone")
-    return int(stage), int(target)
+    return stage_id, target_id
 
 
 LISTENERS = Listeners(

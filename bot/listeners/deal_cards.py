@@ -15,7 +15,7 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot.ids import Action, Block, Callback, Menu, parse_card_value
+from bot.ids import Action, Block, Callback, Menu, parse_card_value, parse_stage_value
 from bot.listeners.deal_changes import (
     CHANGES,
     Change,
@@ -34,6 +34,7 @@ from bot.listeners.deal_changes import (
 from bot.listeners.errors import after_commit, field_errors
 from bot.listeners.replies import metadata, open_modal, origin
 from bot.listeners.table import Listeners
+from bot.payloads import card_metadata
 from bot.services import Services
 from bot.views import deal_forms
 from commands.context import Actor
@@ -71,9 +72,8 @@ def clicked(
     raw = action.get("value") or (action.get("selected_option") or {}).get("value", "")
     change: Change
     if kind == "stage":
-        stage_id, _, rest = str(raw).partition(":")
-        number, version = parse_card_value(rest)
-        change = to_stage(int(stage_id) if stage_id.isdigit() else 0)
+        stage_id, number, version = parse_stage_value(str(raw))
+        change = to_stage(stage_id)
     else:
         number, version = parse_card_value(str(raw))
         change = CHANGES[kind]
@@ -152,6 +152,7 @@ def lost_submitted(
     ack: Ack, view: dict[str, Any], client: WebClient, actor: Actor, services: Services
 ) -> None:
     meta = metadata(view)
+    number, version = card_metadata(meta)
     state = view.get("state", {}).get("values", {})
     picked = (_value(state, Block.LOST_REASON).get("selected_option") or {}).get("value") or ""
     detail = _value(state, Block.LOST_DETAIL).get("value") or ""
@@ -161,9 +162,7 @@ def lost_submitted(
         ack(response_action="errors", errors=field_errors(invalid.errors, actor.lang))
         return
     ack()
-    done = run_change(
-        services.db, actor, int(meta["number"]), lose_for(reason), meta.get("version")
-    )
+    done = run_change(services.db, actor, number, lose_for(reason), version)
     with _after(done):
         answer_submission(meta, client, actor, services, done.card, done.note)
 
@@ -206,8 +205,9 @@ def edit_submitted(
     ack: Ack, view: dict[str, Any], client: WebClient, actor: Actor, services: Services
 ) -> None:
     meta = metadata(view)
+    number, version = card_metadata(meta)
     try:
-        edited = _edit(services, actor, int(meta["number"]), edit_input(view), meta.get("version"))
+        edited = _edit(services, actor, number, edit_input(view), version)
     except FormInvalid as invalid:
         ack(response_action="errors", errors=field_errors(invalid.errors, actor.lang))
         return

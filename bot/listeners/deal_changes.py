@@ -15,9 +15,9 @@ from typing import Any
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
+from bot import delivery, planning
 from bot import format as fmt
 from bot.home import publish_home, refresh_homes
 from bot.listeners.replies import HOME, home_selected, in_home, reply
@@ -248,23 +248,38 @@ def show_card(
 
 
 def announce(services: Services, client: WebClient, actor: Actor, card: Card) -> None:
-    """A win is celebrated in the channel the admin picked, with the amount and the rep."""
-    with services.db.reading() as session:
+    """A win is celebrated in the channel the admin picked, with the amount and the rep.
+
+    Through the outbox, like nudges: Slack's 429s and 5xx are retried instead of losing the
+    announcement, and its key (the deal, the version the win gave it) posts it once.
+    """
+    with services.db.transaction() as session:
         workspace = queries.get_workspace(session=session, team_id=actor.team_id)
         if workspace is None or not workspace.announce_channel:
             return
         channel, lang = workspace.announce_channel, workspace.language
-    text = t(
-        lang,
-        "move.announce",
-        owner=card.owner_id,
-        number=card.number,
-        account=fmt.escape(card.account),
-        amount=fmt.money(card.amount_minor, card.currency, lang),
+        text = t(
+            lang,
+            "move.announce",
+            owner=card.owner_id,
+            number=card.number,
+            account=fmt.escape(card.account),
+            amount=fmt.money(card.amount_minor, card.currency, lang),
+        )
+        planning.plan_announcement(
+            session=session,
+            team_id=actor.team_id,
+            channel=channel,
+            number=card.number,
+            version=card.version,
+            text=text,
+            now=actor.now,
+        )
+    settings = services.settings
+    delivery.deliver_soon(
+        services.db,
+        token=settings.bot_token,
+        base_url=settings.slack_api_url,
+        clock=services.clock,
+        kinds=(planning.ANNOUNCEMENT,),
     )
-    try:
-        client.chat_postMessage(channel=channel, text=text)
-    except SlackApiError as error:  # e.g. the bot was removed from the channel
-        log.warning("win announcement to %s failed: %s", channel, error.response.get("error"))
-    except Exception:  # a timeout: the deal is won and its card redrawn all the same
-        log.warning("win announcement to %s failed", channel, exc_info=True)

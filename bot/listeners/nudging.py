@@ -17,11 +17,11 @@ from bot.home import refresh_homes
 from bot.ids import Nudge, parse_nudge_block, parse_snooze_value
 from bot.listeners.deal_changes import Change, close_on, redraw, run_change, snooze_until
 from bot.listeners.table import Listeners
+from bot.payloads import payload_id
 from bot.services import Services
 from bot.views import nudging as nudge_views
 from commands.context import Actor
 from commands.deals import snooze as opp_snooze
-from commands.errors import InvalidInput
 from commands.i18n import t
 from commands.nudging import followups
 from commands.parsing import parse_close_date
@@ -103,11 +103,9 @@ def followup_done(
     services: Services,
 ) -> None:
     ack()
-    value = str(action.get("value", ""))
-    if not value.isdigit():
-        raise InvalidInput("opp.ref_invalid", ref=value[:40])
+    followup_id = payload_id(str(action.get("value", "")))
     with services.db.transaction() as session:
-        done = followups.done(session=session, actor=actor, followup_id=int(value))
+        done = followups.done(session=session, actor=actor, followup_id=followup_id)
     message = body.get("message") or {}
     blocks = nudge_views.followup_done(message.get("blocks"), done, actor.lang)
     respond(text=message.get("text") or "", blocks=blocks, replace_original=True)

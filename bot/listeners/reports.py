@@ -14,6 +14,7 @@ from bot.ids import Action, Command
 from bot.listeners import analytics
 from bot.listeners.replies import dm
 from bot.listeners.table import Listeners
+from bot.payloads import small_int
 from bot.services import Services
 from bot.uploads import send_chart, wants_chart
 from bot.views import board as board_views
@@ -46,9 +47,10 @@ def pipeline_command(
 def _page_value(value: str) -> tuple[int, int, str]:
     stage, _, rest = value.partition(":")
     offset, _, text = rest.partition(":")
-    if not stage.isdigit() or not offset.isdigit():
+    stage_id, start = small_int(stage, low=1), small_int(offset)
+    if stage_id is None or start is None:
         raise InvalidInput("opp.stage_invalid")
-    return int(stage), int(offset), text
+    return stage_id, start, text
 
 
 def board_page(

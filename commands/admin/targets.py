@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from commands.context import Actor
 from commands.errors import Forbidden, InvalidInput
 from commands.parsing import parse_amount, parse_close_date, parse_user_mention, split_args
+from commands.parsing.text import echo
 from commands.permissions import may_act_for
 from storage import queries, reports
 from storage.models import Role
@@ -34,12 +35,12 @@ def _month(text: str, today: date) -> date:
         year = int(found.group(1) or found.group(4))
         month = int(found.group(2) or found.group(3))
         if not 1 <= month <= 12:
-            raise InvalidInput("target.month_invalid", text=text[:20])
+            raise InvalidInput("target.month_invalid", text=echo(text, limit=20))
         first = date(year, month, 1)
     else:
         first = parse_close_date(text, today=today).replace(day=1)
     if first < today.replace(day=1) or first.year > today.year + 5:
-        raise InvalidInput("target.month_invalid", text=text[:20])
+        raise InvalidInput("target.month_invalid", text=echo(text, limit=20))
     return first
 
 
@@ -71,7 +72,13 @@ def set_target(*, session: Session, actor: Actor, text: str) -> TargetSet:
     month = _month(month_text, actor.today)
     workspace = queries.get_workspace(session=session, team_id=actor.team_id)
     currency = workspace.currency if workspace else "EUR"
-    amount = None if queries.name_key(amount_text) in CLEAR else parse_amount(amount_text).minor
+    amount = None
+    if queries.name_key(amount_text) not in CLEAR:
+        parsed = parse_amount(amount_text)
+        # One currency per workspace, as for deals: "5 USD" is not 5 € (totals stay exact).
+        if parsed.currency is not None and parsed.currency != currency:
+            raise InvalidInput("opp.currency_mismatch", typed=parsed.currency, currency=currency)
+        amount = parsed.minor
     reports.set_target(
         session=session,
         team_id=actor.team_id,

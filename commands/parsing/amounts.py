@@ -78,6 +78,10 @@ def _number_value(raw: str, *, scaled: bool) -> Decimal | None:
             return None
         if len(groups[0]) > 3 or any(len(group) != 3 for group in groups[1:]):
             return None
+        # No one groups thousands after a leading zero: "0.001" is a sub-cent decimal, refused
+        # (cents are the finest unit), never read as 1.
+        if groups[0].startswith("0"):
+            return None
     if len(decimals) > 2 and not scaled:
         return None
     return Decimal("".join(groups) + ("." + decimals if decimals else ""))

@@ -102,7 +102,7 @@ def _lost_form(reason: str | None, detail: str = "") -> dict[str, Any]:
                 Block.LOST_DETAIL: {Block.LOST_DETAIL: {"value": detail}},
             }
         },
-        "private_metadata": json.dumps({"number": 1, "version": None, "response_url": ""}),
+        "private_metadata": json.dumps({"number": 1, "version": 1, "response_url": ""}),
     }
 
 
