@@ -35,6 +35,11 @@ def _import(
                                  lang="en", now=NOW, dry_run=False, members=members)  # fmt: skip
 
 
+def _deals(session: Session) -> list[Opportunity]:
+    query = select(Opportunity).where(Opportunity.team_id == TEAM).order_by(Opportunity.number)
+    return list(session.scalars(query))
+
+
 def _table(tmp_path: Path, text: str) -> spreadsheet.Table:
     path = tmp_path / "deals.csv"
     path.write_text(text, encoding="utf-8")
@@ -50,19 +55,20 @@ def test_names_are_the_cells_neither_ids_nor_emails(tmp_path: Path) -> None:
 def test_a_name_needs_exactly_one_member(session: Session, tmp_path: Path) -> None:
     setup_team(session)
     table = _table(tmp_path, TEXT)
+    before = len(_deals(session))
     report = _import(session, table, MEMBERS)
     refused = {e.line: (e.error.key, e.error.params) for e in report.errors}
     assert refused == {
         3: ("import.owner_name_ambiguous", {"text": "Ben Durand", "users": "U0BEN, U0BEN2"}),
         4: ("import.owner_name_unknown", {"text": "Paul Nobody"}),
     }
-    assert session.scalars(select(Opportunity)).all() == []
+    assert len(_deals(session)) == before
     # Without the two bad rows, the name finds its member and the deal is theirs.
     good = _table(tmp_path, "\n".join(TEXT.splitlines()[i] for i in (0, 1, 4)) + "\n")
     report = _import(session, good, MEMBERS)
     assert not report.errors and report.owners_by_name == {"Zoe  LEFEVRE": "U0ZOE"}
-    owned = {o.title: o.owner_id for o in session.scalars(select(Opportunity))}
-    assert owned == {"Paint": "U0ZOE", "Walls": "U0ANNA"}
+    new = _deals(session)[before:]
+    assert {o.title: o.owner_id for o in new} == {"Paint": "U0ZOE", "Walls": "U0ANNA"}
 
 
 def test_a_name_without_slack_says_what_is_needed(session: Session, tmp_path: Path) -> None:
