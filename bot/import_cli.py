@@ -2,8 +2,10 @@
 [--skip-other-currencies] [--map …]`: the command-line side.
 
 Owners given by e-mail are looked up in Slack (`users.lookupByEmail`, scope
-`users:read.email`) before the database is touched, so no transaction waits on the network;
-without SLACK_BOT_TOKEN, e-mail owners are refused with a message and Slack ids still work.
+`users:read.email`), and when some are given by name (as CRMs export them) the workspace's
+members are listed once (`users.list`, scope `users:read`), before the database is touched, so
+no transaction waits on the network; without SLACK_BOT_TOKEN, owners by e-mail or name are
+refused with a message and Slack ids still work.
 The whole import is one transaction: any error and nothing is written.
 """
 
@@ -91,6 +93,29 @@ def lookup_emails(client: WebClient, emails: Iterable[str]) -> dict[str, str | N
     return importer.look_up_owners(emails, slack_lookup(client))
 
 
+MEMBERS_PAGE = 200  # Slack's advice for `users.list`: at most 200 members a page
+
+
+def list_members(client: WebClient) -> dict[str, set[str]]:
+    """Every name of the workspace's people -> their user ids, from `users.list` followed page
+    by page; deleted users and bots (they own no deals) are left out."""
+    names: dict[str, set[str]] = {}
+    cursor: str | None = None
+    while True:
+        page = client.users_list(limit=MEMBERS_PAGE, cursor=cursor)
+        for user in page.get("members") or []:
+            if user.get("deleted") or user.get("is_bot") or user.get("id") == "USLACKBOT":
+                continue
+            profile = user.get("profile") or {}
+            for name in (user.get("real_name"), profile.get("real_name"),
+                         profile.get("display_name")):  # fmt: skip
+                if isinstance(name, str) and name.strip():
+                    names.setdefault(name, set()).add(str(user["id"]))
+        cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+        if not cursor:
+            return names
+
+
 def run(
     args: argparse.Namespace,
     settings: Settings,
@@ -143,15 +168,18 @@ def _run(
     if client is None and settings.bot_token:
         client = WebClient(token=settings.bot_token, base_url=settings.slack_api_url)
         client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=5))
+    members: dict[str, set[str]] | None = None
+    named = headers.owner_names(table, columns)
     if client is not None:
         try:
             emails = lookup_emails(client, wanted) if wanted else {}
+            members = list_members(client) if named else {}  # only when a name needs it
         except SlackApiError as error:
             print(
                 t(
                     lang,
                     "import.owner_email_failed",
-                    text=", ".join(sorted(wanted))[:200],
+                    text=", ".join(sorted(wanted | named))[:200],
                     error=error.response.get("error"),
                 ),
                 file=out,
@@ -170,6 +198,7 @@ def _run(
                 now=now,
                 dry_run=args.dry_run,
                 options=options,
+                members=members,
             )
             workspace = queries.get_workspace(session=session, team_id=args.team)
             currency = workspace.currency if workspace else settings.default_currency
@@ -252,6 +281,9 @@ def _print(
         found = ", ".join(f"{e} → {u}" for e, u in sorted(emails.items()) if u)
         if found:
             say("import.owners", owners=found)
+    if report.dry_run and report.owners_by_name:
+        found = ", ".join(f"{n} → {u}" for n, u in report.owners_by_name.items())
+        say("import.owners_by_name", owners=found)
     if report.dry_run:
         say("import.dry_run")
     elif report.first_number is not None:

@@ -27,6 +27,7 @@ from bot.devtools.slack_http import ApiError, Args, error_metadata, str_or_none,
 BOT_USER_ID = "UBOT"
 BOT_ID = "BBOT"
 APP_ID = "ALOCAL"
+USERS_PAGE = 100  # `users.list` without a limit: some members a page, as Slack does
 
 
 class SlackWorkspace:
@@ -62,6 +63,7 @@ class SlackWorkspace:
             "auth.test": self._auth_test,
             "users.info": self._users_info,
             "users.lookupByEmail": self._users_lookup_by_email,
+            "users.list": self._users_list,
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
             "conversations.history": self._conversations_history,
@@ -218,6 +220,24 @@ class SlackWorkspace:
             if str(user["profile"].get("email") or "").lower() == address and address:
                 return {"user": user}
         raise ApiError("users_not_found")
+
+    def _users_list(self, args: Args) -> Args:
+        """Every user, the bot included (Slack lists bots and deleted users too), `limit` a
+        page; `next_cursor` (empty on the last page) is where the next page starts."""
+        bot = full_user(BOT_USER_ID, {"name": "salesbot", "is_bot": True}, self.team_id)
+        everyone = [*self.users.values(), bot]
+        try:
+            limit = int(args.get("limit") or 0) or USERS_PAGE
+            start = int(str(args.get("cursor") or "0").removeprefix("page:"))
+        except ValueError:
+            raise ApiError("invalid_cursor") from None
+        if not 0 <= start <= len(everyone):
+            raise ApiError("invalid_cursor")
+        end = start + min(limit, 1000)
+        following = f"page:{end}" if end < len(everyone) else ""
+        members = [copy.deepcopy(u) for u in everyone[start:end]]
+        return {"members": members, "cache_ts": int(time.time()),
+                "response_metadata": {"next_cursor": following}}  # fmt: skip
 
     def _conversations_open(self, args: Args) -> Args:
         if args.get("channel"):

@@ -66,6 +66,8 @@ def label(field_name: str, lang: str) -> str:
 
 
 EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
+# A Slack user id as typed or pasted: `U0ANNA`, `@U0ANNA`, `<@U0ANNA>`, `<@U0ANNA|anna>`.
+USER_ID = re.compile(r"<?@?([UW][A-Z0-9]{2,})(?:\|[^>]*)?>?")
 _PARENTHESES = re.compile(r"\([^)]*\)")
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
@@ -187,4 +189,18 @@ def owner_emails(table: Table, columns: Columns) -> set[str]:
         value = cell_text(cells, position)
         if value and EMAIL.fullmatch(value):
             found.add(value.lower())
+    return found
+
+
+def owner_names(table: Table, columns: Columns) -> set[str]:
+    """The distinct owner cells that are neither Slack ids nor e-mails: names (as CRMs export
+    them), matched against the workspace's members."""
+    position = columns.index.get("owner")
+    if position is None:
+        return set()
+    found = set()
+    for _, cells in table.rows:
+        value = cell_text(cells, position)
+        if value and not USER_ID.fullmatch(value) and not EMAIL.fullmatch(value):
+            found.add(value)
     return found

@@ -5,7 +5,8 @@ The file is read (`spreadsheet`), its header line found and its columns matched 
 recognised CRM's own names — `sources` —, the generic French and English ones, `--map`; unknown
 ones are ignored and named), the stages it names planned (`stages`), then every row is checked
 (`rows`) before anything is written: one error and nothing is imported, and every error is
-reported with its line number. Unknown accounts and members are created.
+reported with its line number. Owners are Slack ids, e-mails or names (`owners`), looked up in
+Slack by the caller first. Unknown accounts and members are created.
 
 Each deal gets the next `#N` of the workspace and the history it had: a "created" row at its
 creation date and, when won or lost, a status row at its closing date, so the analytics start
@@ -15,7 +16,7 @@ stay is unknown, so days-in-stage leave it out.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from commands.context import zone
 from commands.errors import InvalidInput
-from commands.io import stages
+from commands.io import owners, stages
 from commands.io.dates import DAY_FIRST, DateReader, detect_order
 from commands.io.headers import Columns, locate_header, match_headers
 from commands.io.rows import Deal, RowChecker, RowError
@@ -65,6 +66,7 @@ class Report:
     stages_created: bool = False
     date_order: str = DAY_FIRST
     header_line: int = 1
+    owners_by_name: Mapping[str, str] = field(default_factory=dict)  # owner cell -> user id
 
     @property
     def imported(self) -> bool:
@@ -104,13 +106,16 @@ def import_table(
     now: datetime,
     dry_run: bool,
     options: Options | None = None,
+    members: Mapping[str, Collection[str]] | None = None,
 ) -> Report:
     """Check every row, then (unless a row failed, or `dry_run`) write them all.
 
     The caller owns the transaction: one error anywhere and nothing is written by this
     function; an exception while writing rolls everything back with the caller's transaction.
     With `create_stages`, the missing stages are created before the rows are checked (detached
-    objects in a dry run), and go with the rest if a row fails.
+    objects in a dry run), and go with the rest if a row fails. `emails` holds the user id of
+    each owner address (None: Slack not asked), `members` the user ids bearing each member name
+    (None: Slack not asked), for owners given by name.
     """
     options = options or Options()
     table, columns = read_columns(table, lang, options)
@@ -150,12 +155,14 @@ def import_table(
         catalog=catalog,
         dates=DateReader(order=order, today=now.astimezone(zone(workspace.timezone)).date()),
         emails=emails,
+        names=None if members is None else owners.index_names(members),
         lang=lang,
         now=now,
         skip_other_currencies=options.skip_other_currencies,
     )
     deals = [deal for line, cells in rows if (deal := checker.check(line, cells)) is not None]
     base["skipped"] = dict(checker.skipped)
+    base["owners_by_name"] = dict(sorted(checker.by_name.items()))
     base["overdue"] = sum(
         1 for d in deals if d.status == Status.OPEN and d.close_date < checker.today
     )

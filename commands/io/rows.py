@@ -11,7 +11,6 @@ workspace's is refused, or left out and counted when the import skips them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -23,8 +22,9 @@ from commands.deals.new import MAX_ACCOUNT, MAX_FREE, MAX_NEXT_STEP, MAX_TITLE
 from commands.errors import DomainError, InvalidInput
 from commands.i18n import t
 from commands.io.dates import DateReader
-from commands.io.headers import EMAIL, Columns, fold_header, label
+from commands.io.headers import EMAIL, USER_ID, Columns, fold_header, label
 from commands.io.money import read_amount, row_currency
+from commands.io.owners import NameIndex, owner_by_name
 from commands.io.spreadsheet import cell_text
 from commands.io.stages import Catalog, stage_status
 from commands.parsing import MAX_YEARS_AHEAD, clean_text, parse_percent
@@ -43,7 +43,6 @@ STATUS_WORDS: dict[str, Status] = {
 }  # fmt: skip
 TRUE_WORDS = frozenset(("oui", "yes", "y", "o", "true", "vrai", "1", "x", "✓", "✔", "ok"))
 FALSE_WORDS = frozenset(("non", "no", "n", "false", "faux", "0", "-"))
-_USER_ID = re.compile(r"<?@?([UW][A-Z0-9]{2,})(?:\|[^>]*)?>?")
 
 
 @dataclass(frozen=True)
@@ -86,6 +85,7 @@ class RowChecker:
         dates: DateReader,
         emails: Mapping[str, str | None] | None,
         lang: str,
+        names: NameIndex | None = None,
         now: datetime,
         skip_other_currencies: bool = False,
     ) -> None:
@@ -94,6 +94,8 @@ class RowChecker:
         self.catalog = catalog
         self.dates = dates
         self.emails = emails
+        self.names = names  # folded member name -> their user ids; None: Slack not asked
+        self.by_name: dict[str, str] = {}  # owner cell -> the one member it names
         self.lang = lang
         self.now = now
         self.skip_other_currencies = skip_other_currencies
@@ -324,7 +326,7 @@ class RowChecker:
                 line, "owner", InvalidInput("import.required", column=label("owner", self.lang))
             )
             return None
-        if match := _USER_ID.fullmatch(text):
+        if match := USER_ID.fullmatch(text):
             return match.group(1)
         if EMAIL.fullmatch(text):
             if self.emails is None:
@@ -334,8 +336,12 @@ class RowChecker:
             if user_id is None:
                 self.fail(line, "owner", InvalidInput("import.owner_email_unknown", text=text))
             return user_id
-        self.fail(line, "owner", InvalidInput("import.owner_invalid", text=text[:60]))
-        return None
+        try:  # by name, as CRMs export it
+            user_id = self.by_name[text] = owner_by_name(self.names, text)
+        except InvalidInput as error:
+            self.fail(line, "owner", error)
+            return None
+        return user_id
 
     def day(
         self,

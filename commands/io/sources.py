@@ -145,7 +145,7 @@ MAPPABLE: dict[str, str] = {
     "process": "the pipeline",
     "stage": "the stage (a closed won/lost stage sets the status)",
     "status": "open, won or lost",
-    "owner": "Slack id or e-mail of the rep",
+    "owner": "Slack id, e-mail or name of the rep",
     "created": "creation date",
     "closed": "date won or lost",
     "won_date": "date won",

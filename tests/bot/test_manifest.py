@@ -31,6 +31,7 @@ METHOD_SCOPES: dict[str, set[str]] = {
     "files_upload_v2": {"files:write"},
     "users_info": {"users:read"},
     "users_lookupByEmail": {"users:read.email"},
+    "users_list": {"users:read"},
     "views_open": set(),
     "views_publish": set(),
     "views_update": set(),

@@ -143,7 +143,7 @@ def test_every_error_has_its_line_and_nothing_is_written(session: Session, tmp_p
         # line 4, an open deal whose close date has passed, is overdue, not wrong (issue 16)
         (5, "import.stage_unknown"),
         (6, "import.status_invalid"),
-        (7, "import.owner_invalid"),
+        (7, "import.owner_name_needs_token"),  # a name, and no Slack to find it in
         (9, "import.owner_email_needs_token"),
         (11, "opp.currency_mismatch"),
     }

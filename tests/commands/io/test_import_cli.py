@@ -99,6 +99,7 @@ def test_pipedrive_export_dry_run_plan_then_import(
         assert "Dates read day, month, year" in out and "Dry run" in out
         # Each address asked once, however many rows name it.
         assert len(slack.calls_to("users.lookupByEmail")) == 2
+        assert slack.calls_to("users.list") == []  # no owner by name: members not listed
         assert _count(cli_db, Opportunity) == 0 and _count(cli_db, SalesProcess) == 1
         status, out = _run(args, capsys)
         assert status == 0, out
@@ -157,3 +158,50 @@ def test_map_and_help(cli_db: Database, tmp_path: Path, capsys: pytest.CaptureFi
         main(["import", "--help"])
     shown = capsys.readouterr().out
     assert "fields for --map:" in shown and "close_date" in shown and "Salesforce" in shown
+
+
+def test_pipedrive_owners_by_name_matched_in_slack_page_by_page(
+    cli_db: Database,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Pipedrive exports `Deal - Owner` as a name: matched against the members Slack lists,
+    case and accents ignored; an ambiguous or unknown name refuses its row, naming it."""
+    owner = HEADER.index("Deal - Owner")
+    names = ["Zoe Lefevre", "ANNA MARTIN", "Ben Durand", "Paul Nobody"]
+    rows = [[*r[:owner], name, *r[owner + 1 :]] for r, name in zip(ROWS, names, strict=True)]
+    path = tmp_path / "deals-export.csv"
+    path.write_text(_csv([HEADER, *rows]), encoding="utf-8")
+    users: dict[str, dict[str, object]] = {
+        f"U0F{i:03d}": {"name": f"filler{i}", "real_name": f"Filler {i}"} for i in range(250)
+    }
+    users |= {
+        "U0ANNA": {"name": "anna", "real_name": "Anna Martin"},
+        "U0BEN": {"name": "ben", "real_name": "Ben Durand"},
+        "U0BEN2": {"name": "bend", "real_name": "Benoît D.", "display_name": "ben durand"},
+        "U0OLD": {"name": "paul", "real_name": "Paul Nobody", "deleted": True},
+        "U0ZOE": {"name": "zoe", "real_name": "Zoé Lefèvre"},  # on the second page
+    }
+    with LocalSlack(users=users).start() as slack:
+        monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+        monkeypatch.setenv("SLACK_API_URL", slack.api_url)
+        args = ["import", str(path), "--team", "T0CLI", "--create-stages"]
+        status, out = _run([*args, "--dry-run"], capsys)
+        assert status == 1, out
+        assert "line 4: “Ben Durand” is ambiguous" in out and "(U0BEN, U0BEN2)" in out
+        assert "line 5: No Slack member is named “Paul Nobody”." in out  # deleted: not a member
+        assert "line 2:" not in out and "line 3:" not in out
+        listed = slack.calls_to("users.list")
+        assert len(listed) == 2 and listed[1].args.get("cursor")  # the second page was read
+        rows = rows[:2]
+        path.write_text(_csv([HEADER, *rows]), encoding="utf-8")
+        status, out = _run([*args, "--dry-run"], capsys)
+        assert status == 0, out
+        assert "Reps found by name: ANNA MARTIN → U0ANNA, Zoe Lefevre → U0ZOE" in out
+        status, out = _run(args, capsys)
+        assert status == 0, out
+        assert slack.calls_to("users.lookupByEmail") == []  # no e-mail in the file
+    with cli_db.reading() as session:
+        owned = {o.title: o.owner_id for o in session.scalars(select(Opportunity))}
+    assert owned == {"Website": "U0ZOE", "Audit": "U0ANNA"}

@@ -414,7 +414,7 @@ def test_map_takes_a_field_from_the_sources_own_column(session: Session, tmp_pat
     for row in rows[1:]:
         row[9] = "Anna Martin"
     table = _write(tmp_path, "deals.csv", _csv(rows))
-    assert {k for _, k in _errors(_import(session, table))} == {"import.owner_invalid"}
+    assert {k for _, k in _errors(_import(session, table))} == {"import.owner_name_needs_token"}
     report = _import(session, table, mapping={"Owner email": "owner"})
     assert not report.errors, _errors(report)
     assert "Deal - Owner" in report.columns.ignored
