@@ -6,8 +6,10 @@ SQLite is the embedded default (a file, WAL, foreign keys on); PostgreSQL comes 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,40 @@ from sqlalchemy.orm import Session, sessionmaker
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Under this many rows any plan is fast: a small workspace never pays for ANALYZE.
 STATISTICS_FLOOR = 5_000
+# How long a writer without a deadline waits for SQLite's lock (the scheduler, the CLI).
+SQLITE_BUSY_MS = 30_000
+# A unit of work needs at least this much time left to start.
+MIN_REMAINING = 0.05
+
+# When the current unit of work must be over (time.monotonic()): set around a request's work
+# (`bot.app`), absent for background work. See `deadline`.
+_deadline: ContextVar[float | None] = ContextVar("salesbot_db_deadline", default=None)
+
+
+class DeadlineExceeded(Exception):
+    """A unit of work could not finish before its deadline; nothing of it was written."""
+
+
+@contextmanager
+def deadline(at: float) -> Iterator[None]:
+    """Every unit of work opened inside must be over by `at` (a `time.monotonic()` value).
+
+    A request's answer is due within Slack's 3 s; a write that cannot commit well before is
+    rolled back (and the user told nothing was changed) rather than made after Slack gave up
+    on the answer. Lock waits are bounded by the time left: SQLite's busy timeout, and
+    PostgreSQL's `lock_timeout` and `statement_timeout` for the transaction.
+    """
+    token = _deadline.set(at)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def time_left() -> float | None:
+    """Seconds before the current deadline, None without one."""
+    at = _deadline.get()
+    return None if at is None else at - time.monotonic()
 
 
 def conflict_insert(session: Session) -> Any:
@@ -53,7 +89,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    event.listen(engine, "begin", _postgres_begin)
+    return engine
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -62,7 +100,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
     cursor.close()
 
 
@@ -71,7 +109,20 @@ def _sqlite_begin(conn: Any) -> None:
     # the lock up front (IMMEDIATE): a deferred reader that later writes can fail at once with
     # SQLITE_BUSY, whereas IMMEDIATE waits its turn under busy_timeout.
     immediate = conn.get_execution_options().get("sqlite_immediate", False)
+    left = time_left()
+    busy_ms = SQLITE_BUSY_MS if left is None else max(1, int(left * 1000))
+    if conn.info.get("busy_ms", SQLITE_BUSY_MS) != busy_ms:  # a pooled connection keeps it
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={busy_ms}")
+        conn.info["busy_ms"] = busy_ms
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _postgres_begin(conn: Any) -> None:
+    # SET LOCAL ends with the transaction: a pooled connection goes back without it.
+    left = time_left()
+    if left is not None:
+        ms = max(1, int(left * 1000))
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = {ms}; SET LOCAL statement_timeout = {ms}")
 
 
 class Database:
@@ -96,9 +147,16 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session whose work is committed on success and rolled back on any error."""
+        """A session whose work is committed on success and rolled back on any error, or when
+        the deadline (`deadline`) is past by the time it would commit."""
+        left = time_left()
+        if left is not None and left < MIN_REMAINING:
+            raise DeadlineExceeded("no time left to start a write")
         with self.sessions.begin() as session:
             yield session
+            left = time_left()
+            if left is not None and left <= 0:
+                raise DeadlineExceeded(f"write over its deadline by {-left:.3f} s")
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
