@@ -252,7 +252,8 @@ def main() -> int:
         a = r["ack_ms"]
         slack = f"hangs {r['hang_s']:g} s" if r["hang_s"] else "ok"
         print(
-            f"| {r['engine']} | {slack} | {r['requests']} | {r['req_per_s']:.0f} | {a['p50']:.0f} ms | {a['p99']:.0f} ms | "
+            f"| {r['engine']} | {slack} | {r['requests']} | {r['req_per_s']:.0f} | "
+            f"{a['p50']:.0f} ms | {a['p99']:.0f} ms | "
             f"{a['max']:.0f} ms | {r['past_3s']} | {r['non_200']} | "
             f"{r['unacknowledged_rows']} of {r['rows_written']} | "
             f"{r['load_average_1m'][0]}→{r['load_average_1m'][1]} |"
