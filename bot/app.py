@@ -25,6 +25,7 @@ WRITE_BUDGET = 2.0
 # A listener that waited this long for a thread would answer too late: it is not run at all,
 # so that nothing is written for a request Slack has given up on.
 TOO_LATE = 1.5
+SLACK_TIMEOUT = 10
 
 
 class ListenerPool(ThreadPoolExecutor):
@@ -48,7 +49,9 @@ def create_app(services: Services, *, token: str, signing_secret: str | None) ->
     settings = services.settings
     if services.background.inline:
         services.background = Background()
-    client = WebClient(token=token, base_url=settings.slack_api_url)
+    # Each Web API call after an ack holds a listener thread: 10 s of silence (not 30) is
+    # enough to give up on Slack (the timeout is between bytes, so uploads are not cut short).
+    client = WebClient(token=token, base_url=settings.slack_api_url, timeout=SLACK_TIMEOUT)
     app = App(
         client=client,
         signing_secret=signing_secret,
