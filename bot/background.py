@@ -30,9 +30,13 @@ class _Pending:
 
 
 class Background:
-    """A bounded, coalescing work queue with `workers` threads, started on first use."""
+    """A bounded, coalescing work queue with `workers` threads, started on first use.
 
-    def __init__(self, *, workers: int = 4, capacity: int = 2_000, settle: float = 0.25) -> None:
+    Few threads on purpose: under Python's GIL each runnable thread takes its share of the
+    CPU, and this work must not slow the answers; a slow Slack makes Homes late, not requests.
+    """
+
+    def __init__(self, *, workers: int = 2, capacity: int = 2_000, settle: float = 1.0) -> None:
         self.workers = workers
         self.capacity = capacity
         self.settle = settle
