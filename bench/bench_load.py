@@ -58,6 +58,7 @@ PLAN = SeedPlan(reps=40, accounts=500, opportunities=10_000)
 SLACK_DEADLINE_MS = 3000.0
 MIX = ("new", "list", "board", "click", "new", "click", "list", "click")
 _CREATED = re.compile(r"#(\d+) (?:logged|enregistr)")
+_SORRY = re.compile(r"Sorry, something went wrong|sol\\u00e9, quelque chose|solé, quelque chose")
 
 
 class SlowSlack(LocalSlack):
@@ -77,6 +78,7 @@ class Tally:
     late: int = 0
     non_200: list[str] = field(default_factory=list)
     created: set[int] = field(default_factory=set)
+    refused: list[str] = field(default_factory=list)  # 200, but "sorry, nothing was changed"
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -165,6 +167,8 @@ def client(
             tally.late += ms > SLACK_DEADLINE_MS
             if status != 200:
                 tally.non_200.append(f"{kind}: {status} after {ms:.0f} ms {data[:80]}")
+            elif _SORRY.search(data):
+                tally.refused.append(f"{kind}: after {ms:.0f} ms")
             elif kind == "new":
                 found = _CREATED.search(data)
                 if found:
@@ -220,11 +224,13 @@ def run_engine(engine: str, args: argparse.Namespace) -> dict[str, Any]:
         "past_3s": tally.late,
         "non_200": len(tally.non_200),
         "non_200_samples": tally.non_200[:5],
+        "answered_sorry": len(tally.refused),
+        "sorry_samples": tally.refused[:5],
         "created_answered": len(tally.created),
         "rows_written": len(written),
         "unacknowledged_rows": len(written - tally.created),
         "load_average_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],
-        "server_troubles": server.troubles[:5],
+        "server_troubles": [t for t in server.troubles if "waitress.queue" not in t][:5],
     }
 
 
@@ -245,20 +251,20 @@ def main() -> int:
         (RESULTS / name).write_text(json.dumps(result, indent=2))
     print(
         "| engine | views.publish | requests | req/s | ack p50 | ack p99 | ack max | past 3 s "
-        "| non-200 | unacknowledged rows | load avg |"
+        '| non-200 | "sorry" | unacknowledged rows | load avg |'
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in results:
         a = r["ack_ms"]
         slack = f"hangs {r['hang_s']:g} s" if r["hang_s"] else "ok"
         print(
             f"| {r['engine']} | {slack} | {r['requests']} | {r['req_per_s']:.0f} | "
             f"{a['p50']:.0f} ms | {a['p99']:.0f} ms | "
-            f"{a['max']:.0f} ms | {r['past_3s']} | {r['non_200']} | "
+            f"{a['max']:.0f} ms | {r['past_3s']} | {r['non_200']} | {r['answered_sorry']} | "
             f"{r['unacknowledged_rows']} of {r['rows_written']} | "
             f"{r['load_average_1m'][0]}→{r['load_average_1m'][1]} |"
         )
-        for line in r["non_200_samples"] + r["server_troubles"]:
+        for line in r["non_200_samples"] + r["sorry_samples"] + r["server_troubles"]:
             print("   ", line[:160])
     return 0
 

@@ -6,6 +6,7 @@ SQLite is the embedded default (a file, WAL, foreign keys on); PostgreSQL comes 
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -135,6 +136,10 @@ class Database:
             self.engine.execution_options(sqlite_immediate=True), expire_on_commit=False
         )
         self.read_sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer at a time. Its busy handler makes a waiting writer sleep and
+        # retry (up to 100 ms a nap), so under load some wait for seconds while the lock is
+        # free; writers of this process queue on a lock here instead, woken when it is free.
+        self._writer = threading.RLock() if self.is_sqlite else None
         # Imported here: `storage.tallies` uses this module's helpers. Every flush of every
         # session keeps the stats' running totals from then on.
         from storage import tallies
@@ -152,11 +157,18 @@ class Database:
         left = time_left()
         if left is not None and left < MIN_REMAINING:
             raise DeadlineExceeded("no time left to start a write")
-        with self.sessions.begin() as session:
-            yield session
-            left = time_left()
-            if left is not None and left <= 0:
-                raise DeadlineExceeded(f"write over its deadline by {-left:.3f} s")
+        writer = self._writer
+        if writer is not None and not writer.acquire(timeout=-1 if left is None else left):
+            raise DeadlineExceeded("the database was busy with other writes")
+        try:
+            with self.sessions.begin() as session:
+                yield session
+                left = time_left()
+                if left is not None and left <= 0:
+                    raise DeadlineExceeded(f"write over its deadline by {-left:.3f} s")
+        finally:
+            if writer is not None:
+                writer.release()
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
