@@ -75,6 +75,7 @@ class SlowSlack(LocalSlack):
 @dataclass
 class Tally:
     acks: list[float] = field(default_factory=list)
+    by_kind: dict[str, list[float]] = field(default_factory=dict)
     late: int = 0
     non_200: list[str] = field(default_factory=list)
     created: set[int] = field(default_factory=set)
@@ -164,6 +165,7 @@ def client(
             ms, status, data = 30_000.0, 0, str(error)
         with tally.lock:
             tally.acks.append(ms)
+            tally.by_kind.setdefault(kind, []).append(ms)
             tally.late += ms > SLACK_DEADLINE_MS
             if status != 200:
                 tally.non_200.append(f"{kind}: {status} after {ms:.0f} ms {data[:80]}")
@@ -221,6 +223,7 @@ def run_engine(engine: str, args: argparse.Namespace) -> dict[str, Any]:
         "seconds": seconds,
         "req_per_s": len(acks) / seconds,
         "ack_ms": {"p50": statistics.median(acks), "p99": pct(acks, 99), "max": max(acks)},
+        "p99_by_kind_ms": {k: round(pct(v, 99)) for k, v in sorted(tally.by_kind.items())},
         "past_3s": tally.late,
         "non_200": len(tally.non_200),
         "non_200_samples": tally.non_200[:5],
@@ -264,6 +267,7 @@ def main() -> int:
             f"{r['unacknowledged_rows']} of {r['rows_written']} | "
             f"{r['load_average_1m'][0]}→{r['load_average_1m'][1]} |"
         )
+        print("    p99 by kind:", r["p99_by_kind_ms"])
         for line in r["non_200_samples"] + r["sorry_samples"] + r["server_troubles"]:
             print("   ", line[:160])
     return 0
