@@ -207,6 +207,7 @@ def run_engine(engine: str, args: argparse.Namespace) -> dict[str, Any]:
                 thread.join()
             seconds = time.perf_counter() - started
             time.sleep(min(args.hang, 1.0) + 0.5)  # a write still running when its ack failed
+            publishes = len(slack.calls_to("views.publish"))
         finally:
             server.stop()
             slack.stop()
@@ -230,6 +231,7 @@ def run_engine(engine: str, args: argparse.Namespace) -> dict[str, Any]:
         "answered_sorry": len(tally.refused),
         "sorry_samples": tally.refused[:5],
         "created_answered": len(tally.created),
+        "home_publishes": publishes,
         "rows_written": len(written),
         "unacknowledged_rows": len(written - tally.created),
         "load_average_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],
@@ -267,7 +269,7 @@ def main() -> int:
             f"{r['unacknowledged_rows']} of {r['rows_written']} | "
             f"{r['load_average_1m'][0]}→{r['load_average_1m'][1]} |"
         )
-        print("    p99 by kind:", r["p99_by_kind_ms"])
+        print("    p99 by kind:", r["p99_by_kind_ms"], "views.publish calls:", r["home_publishes"])
         for line in r["non_200_samples"] + r["sorry_samples"] + r["server_troubles"]:
             print("   ", line[:160])
     return 0
