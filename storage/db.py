@@ -119,9 +119,11 @@ def _sqlite_begin(conn: Any) -> None:
 
 
 def _postgres_begin(conn: Any) -> None:
-    # SET LOCAL ends with the transaction: a pooled connection goes back without it.
+    # Writes only (`sqlite_immediate` marks the writers' sessions on both engines): a read after
+    # the answer, an export, may take its time. SET LOCAL ends with the transaction: a pooled
+    # connection goes back without it.
     left = time_left()
-    if left is not None:
+    if left is not None and conn.get_execution_options().get("sqlite_immediate", False):
         ms = max(1, int(left * 1000))
         conn.exec_driver_sql(f"SET LOCAL lock_timeout = {ms}; SET LOCAL statement_timeout = {ms}")
 
