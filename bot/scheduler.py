@@ -28,7 +28,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from bot.delivery import Deliverer, DeliveryConfig
 from bot.planning import Planner
 from bot.services import Services
-from storage import nudging, outbox
+from storage import creation_keys, nudging, outbox
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,8 @@ TICK = timedelta(minutes=1)
 MISFIRE_GRACE = timedelta(hours=6)  # a tick later than this is dropped; the next one covers it
 DELIVERY_BUDGET = 50.0  # seconds of delivering per tick, so ticks do not pile up
 KEEP_OUTBOX = timedelta(days=60)
+# Slack refuses a request signed more than 5 minutes ago: no replay can come later.
+KEEP_CREATION_KEYS = timedelta(minutes=10)
 
 
 @dataclass
@@ -65,6 +67,7 @@ class Runtime:
         with self.services.db.transaction() as session:
             outbox.prune(session=session, before=now - KEEP_OUTBOX)
             nudging.prune_marks(session=session)
+            creation_keys.prune(session=session, before=now - KEEP_CREATION_KEYS)
         # Hourly housekeeping is also when SQLite's planner statistics catch up with growth.
         self.services.db.refresh_statistics()
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from bot.background import Background, Inline
 from bot.settings import Settings
 from storage.db import Database
 
@@ -55,3 +56,6 @@ class Services:
     db: Database
     clock: Callable[[], datetime] = utc_now
     profiles: ProfileCache = field(default_factory=ProfileCache)
+    # What is not the answer (Home publishes). In line by default (tests, one-shot commands);
+    # a serving app gets a queue with its own threads (`bot.app.create_app`).
+    background: Background = field(default_factory=Inline)

@@ -7,8 +7,11 @@ SQLite is the embedded default (a file, WAL, foreign keys on); PostgreSQL comes 
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -41,6 +44,42 @@ class ConcurrentEdit(StaleDataError):
     """
 
 
+# How long a writer without a deadline waits for SQLite's lock (the scheduler, the CLI).
+SQLITE_BUSY_MS = 30_000
+# A unit of work needs at least this much time left to start.
+MIN_REMAINING = 0.05
+
+# When the current unit of work must be over (time.monotonic()): set around a request's work
+# (`bot.app`), absent for background work. See `deadline`.
+_deadline: ContextVar[float | None] = ContextVar("salesbot_db_deadline", default=None)
+
+
+class DeadlineExceeded(Exception):
+    """A unit of work could not finish before its deadline; nothing of it was written."""
+
+
+@contextmanager
+def deadline(at: float) -> Iterator[None]:
+    """Every unit of work opened inside must be over by `at` (a `time.monotonic()` value).
+
+    A request's answer is due within Slack's 3 s; a write that cannot commit well before is
+    rolled back (and the user told nothing was changed) rather than made after Slack gave up
+    on the answer. Lock waits are bounded by the time left: SQLite's busy timeout, and
+    PostgreSQL's `lock_timeout` and `statement_timeout` for the transaction.
+    """
+    token = _deadline.set(at)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def time_left() -> float | None:
+    """Seconds before the current deadline, None without one."""
+    at = _deadline.get()
+    return None if at is None else at - time.monotonic()
+
+
 def conflict_insert(session: Session) -> Any:
     """The engine's own `insert` construct, which has `on_conflict_do_*` (SQLAlchemy's generic
     one has not): SQLite and PostgreSQL both speak INSERT … ON CONFLICT."""
@@ -71,7 +110,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    event.listen(engine, "begin", _postgres_begin)
+    return engine
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -80,7 +121,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
     cursor.close()
 
 
@@ -89,7 +130,22 @@ def _sqlite_begin(conn: Any) -> None:
     # the lock up front (IMMEDIATE): a deferred reader that later writes can fail at once with
     # SQLITE_BUSY, whereas IMMEDIATE waits its turn under busy_timeout.
     immediate = conn.get_execution_options().get("sqlite_immediate", False)
+    left = time_left()
+    busy_ms = SQLITE_BUSY_MS if left is None else max(1, int(left * 1000))
+    if conn.info.get("busy_ms", SQLITE_BUSY_MS) != busy_ms:  # a pooled connection keeps it
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={busy_ms}")
+        conn.info["busy_ms"] = busy_ms
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _postgres_begin(conn: Any) -> None:
+    # Writes only (`sqlite_immediate` marks the writers' sessions on both engines): a read after
+    # the answer, an export, may take its time. SET LOCAL ends with the transaction: a pooled
+    # connection goes back without it.
+    left = time_left()
+    if left is not None and conn.get_execution_options().get("sqlite_immediate", False):
+        ms = max(1, int(left * 1000))
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = {ms}; SET LOCAL statement_timeout = {ms}")
 
 
 class Database:
@@ -102,6 +158,10 @@ class Database:
             self.engine.execution_options(sqlite_immediate=True), expire_on_commit=False
         )
         self.read_sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer at a time. Its busy handler makes a waiting writer sleep and
+        # retry (up to 100 ms a nap), so under load some wait for seconds while the lock is
+        # free; writers of this process queue on a lock here instead, woken when it is free.
+        self._writer = threading.RLock() if self.is_sqlite else None
         # Imported here: `storage.tallies` uses this module's helpers. Every flush of every
         # session keeps the stats' running totals from then on.
         from storage import tallies
@@ -114,14 +174,27 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session whose work is committed on success and rolled back on any error."""
+        """A session whose work is committed on success and rolled back on any error, or when
+        the deadline (`deadline`) is past by the time it would commit."""
+        left = time_left()
+        if left is not None and left < MIN_REMAINING:
+            raise DeadlineExceeded("no time left to start a write")
+        writer = self._writer
+        if writer is not None and not writer.acquire(timeout=-1 if left is None else left):
+            raise DeadlineExceeded("the database was busy with other writes")
         try:
             with self.sessions.begin() as session:
                 yield session
+                left = time_left()
+                if left is not None and left <= 0:
+                    raise DeadlineExceeded(f"write over its deadline by {-left:.3f} s")
         except StaleDataError as stale:
             if isinstance(stale, ConcurrentEdit):
                 raise
             raise ConcurrentEdit(*stale.args) from stale
+        finally:
+            if writer is not None:
+                writer.release()
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -307,6 +307,20 @@ class Opportunity(Base):
         return (self.need_expressed, self.can_answer, self.blockers_lifted, self.meeting_planned)
 
 
+class CreationKey(Base):
+    """What Slack gave with a request that created a deal (a slash command's `trigger_id`, a
+    form's view id and hash), claimed in the creating transaction: the same delivery again
+    (Slack's retry, a double submit, a replayed request) finds it and answers with that deal.
+    Kept minutes: Slack refuses requests signed more than 5 minutes ago."""
+
+    __tablename__ = "creation_keys"
+
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    number: Mapped[int | None] = mapped_column(Integer)  # the deal's #N, set once created
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
 _STATS_COLUMNS = (
     "kind",
     "left_at",

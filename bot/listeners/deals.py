@@ -41,8 +41,9 @@ def opp_command(
         ack(**deal_views.help_message(actor.lang))
         return
     unit_of_work = services.db.transaction if routed.writes else services.db.reading
+    key = f"command:{command['trigger_id']}" if command.get("trigger_id") else None
     with unit_of_work() as session:
-        result = router.run(session=session, actor=actor, routed=routed)
+        result = router.run(session=session, actor=actor, routed=routed, key=key)
     with _after(result):
         answer_opp(result, ack=ack, command=command, client=client, actor=actor, services=services)
 
@@ -166,9 +167,11 @@ def new_opportunity(
     ack: Ack, view: dict[str, Any], client: WebClient, actor: Actor, services: Services
 ) -> None:
     form = new_opportunity_input(view)
+    # The same form submitted twice (a double click, Slack's retry) has the same id and hash.
+    key = f"view:{view['id']}:{view.get('hash', '')}" if view.get("id") else None
     try:
         with services.db.transaction() as session:
-            card = opp_new.submit(session=session, actor=actor, form=form)
+            card = opp_new.submit(session=session, actor=actor, form=form, key=key)
     except FormInvalid as invalid:
         ack(response_action="errors", errors=field_errors(invalid.errors, actor.lang))
         return

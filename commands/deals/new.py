@@ -18,7 +18,7 @@ from commands.parsing import (
     parse_close_date,
     parse_quick_create,
 )
-from storage import queries
+from storage import creation_keys, queries
 from storage.models import Opportunity, Stage, Status
 
 QUALIFICATION = ("need", "answer", "blockers", "meeting")
@@ -81,10 +81,13 @@ class NewOpportunityInput:
     qualification: frozenset[str] = field(default_factory=frozenset)
 
 
-def quick(*, session: Session, actor: Actor, text: str) -> Created | OpenForm:
+def quick(
+    *, session: Session, actor: Actor, text: str, key: str | None = None
+) -> Created | OpenForm:
     """Create straight away when the line says enough; otherwise open a pre-filled modal.
 
     What cannot be an amount or a date is refused before anything is saved or any form opens.
+    `key`: what identifies this delivery of the request (`created_once`).
     """
     parsed = parse_quick_create(clean_text(text), today=actor.today)
     if parsed.amount_error is not None:
@@ -116,6 +119,9 @@ def quick(*, session: Session, actor: Actor, text: str) -> Created | OpenForm:
                 account_id=existing.id if existing else None,
             )
         )
+    earlier = _created_before(session=session, actor=actor, key=key)
+    if earlier is not None:
+        return Created(card_of(earlier, actor))
     stage = _default_stage(session=session, actor=actor)
     opportunity = _create(
         session=session,
@@ -125,8 +131,20 @@ def quick(*, session: Session, actor: Actor, text: str) -> Created | OpenForm:
         amount_minor=parsed.amount.minor,
         close_date=parsed.close_date,
         stage=stage,
+        key=key,
     )
     return Created(card_of(opportunity, actor))
+
+
+def _created_before(*, session: Session, actor: Actor, key: str | None) -> Opportunity | None:
+    """The deal a first delivery of this request created, if this is a second one (a Slack
+    retry, a double submit, a replayed request); else the key is now this transaction's."""
+    if not key:
+        return None
+    claim = creation_keys.claim(session=session, team_id=actor.team_id, key=key, now=actor.now)
+    if claim.first or claim.number is None:
+        return None
+    return queries.get_opportunity(session=session, team_id=actor.team_id, number=claim.number)
 
 
 def _amount_refused(error: InvalidInput, parsed: QuickCreate) -> InvalidInput:
@@ -174,8 +192,11 @@ def account_options(*, session: Session, actor: Actor, query: str) -> list[tuple
     return options
 
 
-def submit(*, session: Session, actor: Actor, form: NewOpportunityInput) -> Card:
-    """Validate every field (all errors at once, for the modal) and create the deal."""
+def submit(
+    *, session: Session, actor: Actor, form: NewOpportunityInput, key: str | None = None
+) -> Card:
+    """Validate every field (all errors at once, for the modal) and create the deal — once
+    per `key` (what identifies this submission: the same form submitted twice gives one)."""
     errors: dict[str, DomainError] = {}
 
     account_name: str | None = None
@@ -228,6 +249,9 @@ def submit(*, session: Session, actor: Actor, form: NewOpportunityInput) -> Card
         raise FormInvalid(errors)
     assert account_name is not None and amount is not None and close is not None
     assert stage is not None
+    earlier = _created_before(session=session, actor=actor, key=key)
+    if earlier is not None:
+        return card_of(earlier, actor)
     opportunity = _create(
         session=session,
         actor=actor,
@@ -241,6 +265,7 @@ def submit(*, session: Session, actor: Actor, form: NewOpportunityInput) -> Card
         next_step=free["next_step"],
         next_step_date=next_date,
         qualification=form.qualification,
+        key=key,
     )
     return card_of(opportunity, actor)
 
@@ -259,6 +284,7 @@ def _create(
     next_step: str | None = None,
     next_step_date: date | None = None,
     qualification: frozenset[str] = frozenset(),
+    key: str | None = None,
 ) -> Opportunity:
     workspace = queries.get_workspace(session=session, team_id=actor.team_id)
     assert workspace is not None
@@ -291,7 +317,12 @@ def _create(
         updated_at=actor.now,
         stage_entered_at=actor.now,
     )
-    return queries.add_opportunity(session=session, opportunity=opportunity, now=actor.now)
+    queries.add_opportunity(session=session, opportunity=opportunity, now=actor.now)
+    if key:
+        creation_keys.created(
+            session=session, team_id=actor.team_id, key=key, number=opportunity.number
+        )
+    return opportunity
 
 
 def _default_stage(*, session: Session, actor: Actor) -> Stage:

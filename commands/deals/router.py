@@ -139,12 +139,13 @@ def route(text: str) -> Routed:
     return Routed(subcommand, rest.strip())
 
 
-def run(*, session: Session, actor: Actor, routed: Routed) -> Result:
+def run(*, session: Session, actor: Actor, routed: Routed, key: str | None = None) -> Result:
     """Do what `routed` says; `help` is the listener's (no database work). An export is only
-    planned here (who, how many): the files are written after the ack."""
+    planned here (who, how many): the files are written after the ack. `key` identifies this
+    delivery of the command: a create delivered twice makes one deal."""
     sub, rest = routed.subcommand, routed.rest
     if sub == "new":
-        created = new.quick(session=session, actor=actor, text=rest) if rest else None
+        created = new.quick(session=session, actor=actor, text=rest, key=key) if rest else None
         if isinstance(created, new.Created):
             return created
         prefill = created.prefill if created is not None else new.Prefill()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from bot import home
+from bot.background import Inline
 
 
 def test_one_failing_home_neither_raises_nor_stops_the_others(
@@ -16,7 +18,7 @@ def test_one_failing_home_neither_raises_nor_stops_the_others(
 ) -> None:
     published: list[str] = []
 
-    def publish(_services: Any, _client: Any, _team: str, user_id: str) -> None:
+    def publish(_services: Any, _client: Any, _team: str, user_id: str, *_view: str) -> None:
         if user_id == "U0SLOW":
             raise TimeoutError("views.publish timed out")
         if user_id == "U0NEVER":
@@ -32,6 +34,7 @@ def test_one_failing_home_neither_raises_nor_stops_the_others(
             raise SlackApiError("not_found", response)
         published.append(user_id)
 
-    monkeypatch.setattr(home, "publish_home", publish)
-    home.refresh_homes(None, None, "T0", ["U0SLOW", "U0NEVER", "U0OWNER"])  # type: ignore[arg-type]
+    monkeypatch.setattr(home, "_publish", publish)
+    services = SimpleNamespace(background=Inline())
+    home.refresh_homes(services, None, "T0", ["U0SLOW", "U0NEVER", "U0OWNER"])  # type: ignore[arg-type]
     assert published == ["U0OWNER"]
