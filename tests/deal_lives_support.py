@@ -1,4 +1,5 @@
-"""What an edit of a deal should do, predicted from the model of `test_deal_lives`.
+"""The model of `test_deal_lives` (deals, stages), what an edit should do, and the checks
+every drawing must pass (slack_sdk's models and Slack's limits).
 
 An edit touches many fields at once, by text (`/opp edit #N amount 7500 | close …`) or by the
 modal; each field that really changes is one history line, and the first refusal wins: what
@@ -7,17 +8,25 @@ cannot be read (in the order typed), then who may change the deal, then who may 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from hypothesis import strategies as st
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
 
+from bot.blockkit_limits import message_problems, view_problems
 from commands.context import Actor
+from commands.deals.cards import Card
 from commands.deals.edit import EditForm
+from commands.nudging.nudges import Attention
+from commands.nudging.stuck import Threshold
 from commands.parsing import parse_amount
-from storage.models import ChangeKind, Role
+from storage.models import ChangeKind, Role, Status
+from storage.nudging import Candidate, Mark
 
 # People: a rep and their manager, a colleague with no manager, an admin.
 ROLES = {"U0REP": Role.REP, "U0MATE": Role.REP, "U0BOSS": Role.MANAGER, "U0ADMIN": Role.ADMIN}
@@ -199,3 +208,104 @@ def plan_form_edit(machine: Any, actor: Actor, deal: Any, form: EditForm) -> Edi
             change()
 
     return EditPlan("", expected, apply)
+
+
+TITLE_WORDS = ["peinture", "toiture", "façade", "R&D", "audit", "l'atelier", "café"]
+
+
+@dataclass
+class StageModel:
+    id: int
+    process_id: int
+    name: str
+    probability: int
+    position: int
+    live: bool = True
+
+
+@dataclass
+class DealModel:
+    number: int
+    owner: str
+    stage: int
+    amount: int
+    close: date
+    title: str
+    entered: datetime
+    status: Status = Status.OPEN
+    override: int | None = None
+    next_step: str | None = None
+    next_date: date | None = None
+    origin: str | None = None
+    product: str | None = None
+    qualification: frozenset[str] = frozenset()
+    lost_reason: str | None = None
+    closed_at: datetime | None = None
+    history: Counter[str] = field(default_factory=lambda: Counter({ChangeKind.CREATED: 1}))
+
+
+def text_of(words: list[str]) -> str:
+    return " ".join(words)
+
+
+def attention(card: Card, reader: Actor) -> Attention:
+    """The nudge's reasons at their fullest: stuck, slipped and a missed next step."""
+    entered = datetime.combine(card.created_at.date(), time(), UTC)
+    candidate = Candidate(
+        id=card.number, number=card.number, owner_id=card.owner_id, stage_id=card.stage.id,
+        stage_entered_at=entered, close_date=card.close_date, next_step_date=card.next_step_date,
+        snoozed_until=None, amount_minor=card.amount_minor, mark=None,
+    )  # fmt: skip
+    mark = Mark(reader.today, entered, card.close_date, card.next_step_date, 2)
+    return Attention(
+        candidate=candidate,
+        threshold=Threshold(days=7, source="admin", stays=0),
+        stuck=True,
+        slipped=card.overdue,
+        next_step_missed=card.next_step_date is not None,
+        escalate=True,
+        mark=mark,
+        today=reader.today,
+        tz=reader.tz,
+    )
+
+
+def check_message(blocks: list[dict[str, Any]], text: str | None) -> None:
+    problems = message_problems(blocks, text)
+    assert not problems, problems
+    for block in blocks:
+        parsed = Block.parse(block)
+        assert parsed is not None, block
+        parsed.validate_json()
+
+
+def check_view(view: dict[str, Any]) -> None:
+    problems = view_problems(view)
+    assert not problems, problems
+    View(**view).validate_json()
+
+
+@st.composite
+def form_answers(draw: st.DrawFn, fields: dict[str, Any], today: date) -> dict[str, str]:
+    """What a person types over the pre-filled edit modal: some fields, never all."""
+    answers: dict[str, str] = {}
+    for block_id, found in fields.items():
+        if not draw(st.booleans()):
+            continue
+        kind = found.type
+        if kind == "datepicker":
+            answers[block_id] = (today + timedelta(days=draw(st.integers(-3, 500)))).isoformat()
+        elif kind == "static_select" and found.options:
+            answers[block_id] = str(draw(st.integers(1, len(found.options))))
+        elif kind == "checkboxes":
+            picked = draw(st.sets(st.integers(1, len(found.options)), max_size=len(found.options)))
+            answers[block_id] = ",".join(map(str, sorted(picked)))
+        elif block_id == "amount":
+            answers[block_id] = str(draw(st.integers(1, 2_000_000)))
+        elif block_id == "probability":
+            answers[block_id] = draw(st.sampled_from(["", "0", "35", "100"]))
+        elif not found.optional:
+            answers[block_id] = text_of(draw(st.lists(st.sampled_from(TITLE_WORDS), min_size=1)))
+        else:
+            answers[block_id] = text_of(draw(st.lists(st.sampled_from(WORDS), max_size=3)))
+    return answers

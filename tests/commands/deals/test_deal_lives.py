@@ -15,8 +15,7 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import timedelta
 from typing import Any, TypeVar
 
 import pytest
@@ -29,11 +28,8 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from slack_sdk.models.blocks import Block
-from slack_sdk.models.views import View
 from sqlalchemy.orm import Session
 
-from bot.blockkit_limits import message_problems, view_problems
 from bot.devtools.modal_input import input_fields, state_value
 from bot.listeners.deal_cards import edit_input
 from bot.views import board as board_views
@@ -48,8 +44,6 @@ from commands.deals import new as opp_new
 from commands.deals.cards import Card
 from commands.errors import DomainError, FormInvalid
 from commands.nudging import stuck
-from commands.nudging.nudges import Attention
-from commands.nudging.stuck import Threshold
 from commands.processes import remove_stage_to
 from commands.reports import board as pipeline
 from commands.reports import forecast as forecasting
@@ -57,9 +51,22 @@ from commands.reports import home as homes
 from storage import queries, tallies
 from storage.db import Database
 from storage.models import ChangeKind, Role, Status
-from storage.nudging import Candidate, Mark
 from tests.conftest import NOW, TEAM, add_user, setup_team
-from tests.deal_lives_support import ROLES, WORDS, EditPlan, plan_form_edit, plan_text_edit
+from tests.deal_lives_support import (
+    ROLES,
+    TITLE_WORDS,
+    WORDS,
+    DealModel,
+    EditPlan,
+    StageModel,
+    attention,
+    check_message,
+    check_view,
+    form_answers,
+    plan_form_edit,
+    plan_text_edit,
+    text_of,
+)
 
 MANAGERS = {"U0REP": "U0BOSS"}
 # Slack locales as (language, a timezone people of that locale live in).
@@ -71,7 +78,6 @@ LOCALES = {
     "fr-BE": ("fr", "Europe/Brussels"),
     "en-AU": ("en", "Australia/Sydney"),
 }
-TITLE_WORDS = ["peinture", "toiture", "façade", "R&D", "audit", "l'atelier", "café"]
 ACCOUNTS = ["Dupond", "Acme", "Lumière", "Zed"]
 SECOND_PROCESS = ("Appel d'offres", [("Dépôt & analyse", 20), ("Soutenance <oral>", 60)])
 WORDS_FOR = {
@@ -85,45 +91,6 @@ WORDS_FOR = {
     "new": ["new", "nouvelle"],
 }
 T = TypeVar("T")
-
-
-@dataclass
-class StageModel:
-    id: int
-    process_id: int
-    name: str
-    probability: int
-    position: int
-    live: bool = True
-
-
-@dataclass
-class DealModel:
-    number: int
-    owner: str
-    stage: int
-    amount: int
-    close: date
-    title: str
-    entered: datetime
-    status: Status = Status.OPEN
-    override: int | None = None
-    next_step: str | None = None
-    next_date: date | None = None
-    origin: str | None = None
-    product: str | None = None
-    qualification: frozenset[str] = frozenset()
-    lost_reason: str | None = None
-    closed_at: datetime | None = None
-    history: Counter[str] = field(default_factory=lambda: Counter({ChangeKind.CREATED: 1}))
-
-
-def text_of(words: list[str]) -> str:
-    return " ".join(words)
-
-
-def folded_len(text: str) -> int:
-    return len(" ".join(text.split()))
 
 
 class DealLives(RuleBasedStateMachine):
@@ -544,69 +511,6 @@ class DealLives(RuleBasedStateMachine):
                 and month.month <= d.closed_at.astimezone(tz).date() < end
             ]
             assert (month.won_count, month.won_minor) == (len(won), sum(won))
-
-
-def attention(card: Card, reader: Actor) -> Attention:
-    """The nudge's reasons at their fullest: stuck, slipped and a missed next step."""
-    entered = datetime.combine(card.created_at.date(), time(), UTC)
-    candidate = Candidate(
-        id=card.number, number=card.number, owner_id=card.owner_id, stage_id=card.stage.id,
-        stage_entered_at=entered, close_date=card.close_date, next_step_date=card.next_step_date,
-        snoozed_until=None, amount_minor=card.amount_minor, mark=None,
-    )  # fmt: skip
-    mark = Mark(reader.today, entered, card.close_date, card.next_step_date, 2)
-    return Attention(
-        candidate=candidate,
-        threshold=Threshold(days=7, source="admin", stays=0),
-        stuck=True,
-        slipped=card.overdue,
-        next_step_missed=card.next_step_date is not None,
-        escalate=True,
-        mark=mark,
-        today=reader.today,
-        tz=reader.tz,
-    )
-
-
-def check_message(blocks: list[dict[str, Any]], text: str | None) -> None:
-    problems = message_problems(blocks, text)
-    assert not problems, problems
-    for block in blocks:
-        parsed = Block.parse(block)
-        assert parsed is not None, block
-        parsed.validate_json()
-
-
-def check_view(view: dict[str, Any]) -> None:
-    problems = view_problems(view)
-    assert not problems, problems
-    View(**view).validate_json()
-
-
-@st.composite
-def form_answers(draw: st.DrawFn, fields: dict[str, Any], today: date) -> dict[str, str]:
-    """What a person types over the pre-filled edit modal: some fields, never all."""
-    answers: dict[str, str] = {}
-    for block_id, found in fields.items():
-        if not draw(st.booleans()):
-            continue
-        kind = found.type
-        if kind == "datepicker":
-            answers[block_id] = (today + timedelta(days=draw(st.integers(-3, 500)))).isoformat()
-        elif kind == "static_select" and found.options:
-            answers[block_id] = str(draw(st.integers(1, len(found.options))))
-        elif kind == "checkboxes":
-            picked = draw(st.sets(st.integers(1, len(found.options)), max_size=len(found.options)))
-            answers[block_id] = ",".join(map(str, sorted(picked)))
-        elif block_id == "amount":
-            answers[block_id] = str(draw(st.integers(1, 2_000_000)))
-        elif block_id == "probability":
-            answers[block_id] = draw(st.sampled_from(["", "0", "35", "100"]))
-        elif not found.optional:
-            answers[block_id] = text_of(draw(st.lists(st.sampled_from(TITLE_WORDS), min_size=1)))
-        else:
-            answers[block_id] = text_of(draw(st.lists(st.sampled_from(WORDS), max_size=3)))
-    return answers
 
 
 def run(db: Database, *, examples: int, steps: int = 25, **extra: Any) -> None:
