@@ -69,7 +69,9 @@ FIELD_WORDS: dict[str, str] = {
     "proprietaire": "owner",
 }
 
-CLAUSE = re.compile(r"\|(?![^<>]*>)")
+# A clause separator, or a Slack mention (`<@U123|marie>`, `<#C1|ventes>`, `<!here>`) whose own
+# `|` separates nothing; a bare `<` or `>` typed in a value is only text.
+CLAUSE = re.compile(r"<[@#!][^<>]*>|\|")
 CLEAR_WORDS = {"auto", "aucun", "aucune", "none", "off", "-", "rien"}
 
 
@@ -96,8 +98,7 @@ class Changes:
 def parse_edit(*, session: Session, actor: Actor, opportunity: Opportunity, text: str) -> Changes:
     """Read `amount 7500 | close fin novembre | …` clause by clause; any bad one refuses all."""
     changes = Changes()
-    # "|" separates clauses, except inside Slack's escaped mentions: <@U123|marie>.
-    clauses = [c.strip() for c in CLAUSE.split(text) if c.strip()]
+    clauses = [c.strip() for c in _clauses(text) if c.strip()]
     if not clauses:
         raise InvalidInput("move.usage_edit")
     for clause in clauses:
@@ -108,6 +109,17 @@ def parse_edit(*, session: Session, actor: Actor, opportunity: Opportunity, text
             raise InvalidInput("move.usage_edit")
         _read(session, actor, opportunity, changes, name, value)
     return changes
+
+
+def _clauses(text: str) -> list[str]:
+    """`amount 7500 | close fin mai` → its clauses, split on the `|` outside mentions."""
+    found: list[str] = []
+    start = 0
+    for match in CLAUSE.finditer(text):
+        if match.group() == "|":
+            found.append(text[start : match.start()])
+            start = match.end()
+    return [*found, text[start:]]
 
 
 def _read(
