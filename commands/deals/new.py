@@ -89,7 +89,7 @@ def quick(
     What cannot be an amount or a date is refused before anything is saved or any form opens.
     `key`: what identifies this delivery of the request (`created_once`).
     """
-    parsed = parse_quick_create(clean_text(text), today=actor.today)
+    parsed = parse_quick_create(clean_text(text), today=actor.today, lang=actor.lang)
     if parsed.amount_error is not None:
         raise _amount_refused(parsed.amount_error, parsed)
     if parsed.date_error is not None:

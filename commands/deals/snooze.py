@@ -29,7 +29,7 @@ _UNIT_DAYS = {"s": 7, "sem": 7, "semaine": 7, "semaines": 7, "w": 7, "wk": 7, "w
 _UNIT_DAYS |= {"weeks": 7, "m": 30, "mois": 30, "month": 30, "months": 30}
 
 
-def snooze_until(text: str, *, today: date) -> date:
+def snooze_until(text: str, *, today: date, lang: str | None = None) -> date:
     """The day nudges resume: `today` plus a duration, or a date in the future."""
     line = " ".join(text.split())
     match = _DURATION.fullmatch(line)
@@ -39,7 +39,7 @@ def snooze_until(text: str, *, today: date) -> date:
             raise InvalidInput("nudge.snooze_invalid", text=line[:40], max=MAX_DAYS)
         return today + timedelta(days=days)
     try:
-        until = parse_close_date(line, today=today)
+        until = parse_close_date(line, today=today, lang=lang)
     except DomainError as error:
         raise InvalidInput("nudge.snooze_invalid", text=line[:40], max=MAX_DAYS) from error
     if until <= today or until > today + timedelta(days=MAX_DAYS):
@@ -59,5 +59,5 @@ def handle(*, session: Session, actor: Actor, text: str) -> transitions.Outcome:
     if not ref or not rest.strip():
         raise InvalidInput("nudge.usage_snooze")
     opportunity = find(session=session, actor=actor, ref=ref)
-    until = snooze_until(rest, today=actor.today)
+    until = snooze_until(rest, today=actor.today, lang=actor.lang)
     return opp_edit.snooze(session=session, actor=actor, opportunity=opportunity, until=until)

@@ -122,7 +122,7 @@ def _end_of_keywords(words: list[str], index: int) -> int:
 
 
 def _keyword_date(
-    body: str, *, has_account: bool, today: date
+    body: str, *, has_account: bool, today: date, lang: str | None = None
 ) -> tuple[_Reading | None, _Reading | None, list[_Reading]]:
     """The date announced by a keyword: (read or refused as a date, a sure keyword's unread
     phrase, maybe-keywords' unread phrases). Only the first is final; see the module's rules."""
@@ -150,7 +150,7 @@ def _keyword_date(
                 sure_unread = _Reading(cut, None, missing)
             continue
         try:
-            return _Reading(cut, parse_close_date(phrase, today=today), None), None, []
+            return _Reading(cut, parse_close_date(phrase, today=today, lang=lang), None), None, []
         except InvalidInput as error:
             if error.key != "parse.date_unknown":
                 return _Reading(cut, None, error), None, []  # understood as a date, but refused
@@ -181,7 +181,7 @@ def _complete(title: str | None) -> bool:
 
 
 def _trailing_date(
-    body: str, *, has_account: bool, account: str | None, today: date
+    body: str, *, has_account: bool, account: str | None, today: date, lang: str | None = None
 ) -> _Reading | None:
     """The date phrase ending the line without a keyword, if unambiguous (the module's rules).
 
@@ -200,7 +200,7 @@ def _trailing_date(
             continue
         cut = spans[index].start()
         try:
-            found.append(_Reading(cut, parse_close_date(body[cut:], today=today), None))
+            found.append(_Reading(cut, parse_close_date(body[cut:], today=today, lang=lang), None))
         except InvalidInput as error:
             if error.key != "parse.date_unknown":
                 found.append(_Reading(cut, None, error))
@@ -231,10 +231,11 @@ def _parts(
     return account, _tidy(head), None
 
 
-def parse_quick_create(text: str, *, today: date) -> QuickCreate:
+def parse_quick_create(text: str, *, today: date, lang: str | None = None) -> QuickCreate:
     """Read `/opp new <account> <amount> <title…> [<date phrase>]` (rules in the module doc).
 
     Without an amount, the first word (or quoted group) is the account and the rest the title.
+    `lang` is the reader's language tag: numeric dates follow its order (en-US: 05/06 is May 6).
     Nothing refused raises: a refused date goes into `date_error`, a refused amount into
     `amount_error`, and the other fields still hold.
     """
@@ -247,11 +248,13 @@ def parse_quick_create(text: str, *, today: date) -> QuickCreate:
         body_start = quoted[1]
     body = line[body_start:]
     has_account = quoted is not None
-    final, sure_unread, maybe_unread = _keyword_date(body, has_account=has_account, today=today)
+    final, sure_unread, maybe_unread = _keyword_date(
+        body, has_account=has_account, today=today, lang=lang
+    )
     reading = (
         final
         or sure_unread
-        or _trailing_date(body, has_account=has_account, account=account, today=today)
+        or _trailing_date(body, has_account=has_account, account=account, today=today, lang=lang)
         or next((r for r in maybe_unread if _parts(body[: r.cut], account=account)[1]), None)
         or _Reading(len(body), None, None)
     )

@@ -14,6 +14,7 @@ from bot.views.deals import card_message, help_message
 from bot.views.nudging import threshold_note
 from commands.deals import new, show
 from commands.deals.router import route, run
+from commands.deals.snooze import snooze_until
 from commands.errors import InvalidInput
 from commands.i18n import t
 from commands.nudging import nudges
@@ -73,6 +74,23 @@ def test_numeric_dates_are_read_in_the_readers_order(
     lang: str | None, typed: str, expected: date
 ) -> None:
     assert parse_close_date(typed, today=TODAY, lang=lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"), [("en-US", date(2027, 5, 6)), ("en-GB", date(2027, 6, 5))]
+)
+def test_a_quick_create_and_a_snooze_read_numeric_dates_in_the_readers_order(
+    session: Session, lang: str, expected: date
+) -> None:
+    setup_team(session)
+    rep = dataclasses.replace(add_user(session, "U0REP"), lang=lang)
+    created = new.quick(session=session, actor=rep, text="Acme 6k audit close 05/06/2027")
+    assert isinstance(created, new.Created)
+    assert created.card.close_date == expected
+    trailing = new.quick(session=session, actor=rep, text="Acme 6k audit 05/06/2027")
+    assert isinstance(trailing, new.Created)
+    assert trailing.card.close_date == expected
+    assert snooze_until("05/06/2027", today=rep.today, lang=lang) == expected
 
 
 def test_examples_give_a_date_in_the_readers_order() -> None:
