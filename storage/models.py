@@ -99,6 +99,8 @@ class ChangeKind(enum.StrEnum):
     NEXT_STEP = "next_step"
     NEXT_STEP_DATE = "next_step_date"
     QUALIFICATION = "qualification"
+    # The owner's forecast category (commit, best-case, pipeline, omit); '' = the stage's.
+    CATEGORY = "category"
 
 
 class Workspace(Base):
@@ -112,6 +114,13 @@ class Workspace(Base):
     # Last opportunity number handed out; bumped with UPDATE … RETURNING so numbers never repeat.
     opportunity_seq: Mapped[int] = mapped_column(Integer, default=0)
     announce_channel: Mapped[str | None] = mapped_column(String(32))
+    # The Monday ask for each rep's forecast call (issue 14); on unless an admin turns it off.
+    calls_ask_enabled: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=text("true")
+    )
+    # When the app was uninstalled (its tokens deleted); the data is purged after the
+    # retention period. NULL while installed (and always in single-workspace mode).
+    uninstalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -171,6 +180,9 @@ class Stage(Base):
     position: Mapped[int] = mapped_column(Integer)
     probability: Mapped[int] = mapped_column(Integer)
     stuck_after_days: Mapped[int | None] = mapped_column(Integer)
+    # The forecast category of its deals (commit, best-case, pipeline, omit); NULL = by the
+    # probability (≥ 85 % commit, ≥ 40 % best-case, else pipeline).
+    forecast_category: Mapped[str | None] = mapped_column(String(16))
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     process: Mapped[SalesProcess] = relationship(back_populates="stages")
@@ -272,6 +284,10 @@ class Opportunity(Base):
     next_step_date: Mapped[date | None] = mapped_column(Date)
     probability_override: Mapped[int | None] = mapped_column(Integer)
     snoozed_until: Mapped[date | None] = mapped_column(Date)
+    # The owner's own forecast category; NULL = the stage's default.
+    forecast_category: Mapped[str | None] = mapped_column(String(16))
+    # The Slack message the deal was logged from (a message shortcut), shown as its source.
+    source_permalink: Mapped[str | None] = mapped_column(String(500))
     need_expressed: Mapped[bool] = mapped_column(Boolean, default=False)
     can_answer: Mapped[bool] = mapped_column(Boolean, default=False)
     blockers_lifted: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -319,6 +335,43 @@ class CreationKey(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     number: Mapped[int | None] = mapped_column(Integer)  # the deal's #N, set once created
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class Note(Base):
+    """A dated note on a deal by its author (`/opp note`, the card's menu): text typed by a
+    person, at most 3,000 characters, stored as typed (escaped when shown)."""
+
+    __tablename__ = "notes"
+    __table_args__ = (Index("ix_notes_opportunity", "opportunity_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id"))
+    author_id: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ForecastCall(Base):
+    """A forecast call: what a rep (or a manager for their team, or an admin for everyone)
+    commits to sign in a month. Re-submitting replaces the call: the old row gets
+    `replaced_at` and stays as the call's history; the current call has `replaced_at` NULL.
+    A month's call is frozen once the month is over (the domain refuses changes)."""
+
+    __tablename__ = "forecast_calls"
+    __table_args__ = (
+        Index("ix_forecast_calls_month", "team_id", "month", "scope", "subject", "replaced_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"))
+    scope: Mapped[str] = mapped_column(String(8))  # "rep", "team" (a manager's) or "all"
+    subject: Mapped[str] = mapped_column(String(32))  # the rep's or manager's id; "" for all
+    month: Mapped[date] = mapped_column(Date)  # the first day of the month
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    called_by: Mapped[str] = mapped_column(String(32))
+    called_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    replaced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 _STATS_COLUMNS = (
@@ -637,6 +690,77 @@ Index(
 )
 Index("ix_opportunities_slipped", Opportunity.team_id, _open_only_sql("close_date"))
 Index("ix_opportunities_next_step", Opportunity.team_id, _open_only_sql("next_step_date"))
+
+
+# Slack's OAuth tables, as slack_sdk's SQLAlchemyInstallationStore and
+# SQLAlchemyOAuthStateStore define them (same names, columns and index), declared here so
+# migrations create them like every other table; Bolt's stores then read and write them.
+# tests/storage checks these declarations against slack_sdk's own.
+SLACK_INSTALLATIONS = Table(
+    "slack_installations",
+    Base.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("client_id", String(32), nullable=False),
+    Column("app_id", String(32), nullable=False),
+    Column("enterprise_id", String(32)),
+    Column("enterprise_name", String(200)),
+    Column("enterprise_url", String(200)),
+    Column("team_id", String(32)),
+    Column("team_name", String(200)),
+    Column("bot_token", String(200)),
+    Column("bot_id", String(32)),
+    Column("bot_user_id", String(32)),
+    Column("bot_scopes", String(1000)),
+    Column("bot_refresh_token", String(200)),
+    Column("bot_token_expires_at", DateTime),
+    Column("user_id", String(32), nullable=False),
+    Column("user_token", String(200)),
+    Column("user_scopes", String(1000)),
+    Column("user_refresh_token", String(200)),
+    Column("user_token_expires_at", DateTime),
+    Column("incoming_webhook_url", String(200)),
+    Column("incoming_webhook_channel", String(200)),
+    Column("incoming_webhook_channel_id", String(200)),
+    Column("incoming_webhook_configuration_url", String(200)),
+    Column("is_enterprise_install", Boolean, nullable=False),
+    Column("token_type", String(32)),
+    Column("installed_at", DateTime, nullable=False),
+    Index(
+        "slack_installations_idx",
+        "client_id",
+        "enterprise_id",
+        "team_id",
+        "user_id",
+        "installed_at",
+    ),
+)
+SLACK_BOTS = Table(
+    "slack_bots",
+    Base.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("client_id", String(32), nullable=False),
+    Column("app_id", String(32), nullable=False),
+    Column("enterprise_id", String(32)),
+    Column("enterprise_name", String(200)),
+    Column("team_id", String(32)),
+    Column("team_name", String(200)),
+    Column("bot_token", String(200)),
+    Column("bot_id", String(32)),
+    Column("bot_user_id", String(32)),
+    Column("bot_scopes", String(1000)),
+    Column("bot_refresh_token", String(200)),
+    Column("bot_token_expires_at", DateTime),
+    Column("is_enterprise_install", Boolean, nullable=False),
+    Column("installed_at", DateTime, nullable=False),
+    Index("slack_bots_idx", "client_id", "enterprise_id", "team_id", "installed_at"),
+)
+SLACK_OAUTH_STATES = Table(
+    "slack_oauth_states",
+    Base.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("state", String(200), nullable=False),
+    Column("expire_at", DateTime, nullable=False),
+)
 
 
 # APScheduler's job store table, declared here so migrations create it like every other table

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from storage import queries
 from storage.db import Database, alembic_config
 from storage.models import Account, LostReason, SalesProcess
-from tests.conftest import NOW, TEAM, _drop_postgres, _postgres_or_skip, setup_team
+from tests.conftest import NOW, TEAM, _drop_postgres, _postgres_or_skip
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -31,20 +31,42 @@ def fresh(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
 def test_keys_stored_with_a_curly_apostrophe_are_recomputed(fresh: Database) -> None:
     config = alembic_config(fresh.engine)
     command.upgrade(config, "0006")
-    with Session(fresh.engine) as session:
-        setup_team(session)
-        session.add_all(
-            [
-                SalesProcess(
-                    team_id=TEAM, name="Appel d’offres", name_key="appel d’offres", created_at=NOW
-                ),
-                Account(team_id=TEAM, name="L'Oréal", name_key="l'oreal", created_at=NOW),
-                Account(team_id=TEAM, name="L’Oréal", name_key="l’oreal", created_at=NOW),
-                Account(team_id=TEAM, name="Chez l’ami", name_key="chez l’ami", created_at=NOW),
-                LostReason(team_id=TEAM, label="Pas d’budget", label_key="pas d’budget"),
-            ]
+    # Rows written as at revision 0006: plain SQL, since today's models have newer columns.
+    with fresh.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO workspaces (team_id, name, currency, language, timezone,"
+                " opportunity_seq, created_at)"
+                " VALUES (:t, '', 'EUR', 'fr', 'Europe/Paris', 0, :now)"
+            ),
+            {"t": TEAM, "now": NOW},
         )
-        session.commit()
+        connection.execute(
+            text(
+                "INSERT INTO sales_processes (team_id, name, name_key, position, created_at)"
+                " VALUES (:t, 'Appel d’offres', 'appel d’offres', 0, :now)"
+            ),
+            {"t": TEAM, "now": NOW},
+        )
+        for name, key in (
+            ("L'Oréal", "l'oreal"),
+            ("L’Oréal", "l’oreal"),
+            ("Chez l’ami", "chez l’ami"),
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO accounts (team_id, name, name_key, created_at)"
+                    " VALUES (:t, :name, :key, :now)"
+                ),
+                {"t": TEAM, "name": name, "key": key, "now": NOW},
+            )
+        connection.execute(
+            text(
+                "INSERT INTO lost_reasons (team_id, label, label_key, position)"
+                " VALUES (:t, 'Pas d’budget', 'pas d’budget', 0)"
+            ),
+            {"t": TEAM},
+        )
 
     command.upgrade(config, "head")
     with Session(fresh.engine) as session:

@@ -209,3 +209,24 @@ def test_health_ping(database: Database) -> None:
 
 def test_now_is_utc() -> None:
     assert NOW.tzinfo is UTC
+
+
+def test_slack_oauth_tables_are_declared_as_slack_sdk_defines_them() -> None:
+    """Bolt's installation and state stores read the tables our migration creates: same names,
+    columns, types and nullability as slack_sdk's own definitions."""
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+    from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+    from sqlalchemy import MetaData
+
+    theirs = MetaData()
+    SQLAlchemyInstallationStore.build_installations_table(theirs, "slack_installations")
+    SQLAlchemyInstallationStore.build_bots_table(theirs, "slack_bots")
+    SQLAlchemyOAuthStateStore.build_oauth_states_table(theirs, "slack_oauth_states")
+    for name, table in theirs.tables.items():
+        ours = Base.metadata.tables[name]
+        assert [(c.name, repr(c.type), c.nullable) for c in ours.columns] == [
+            (c.name, repr(c.type), c.nullable) for c in table.columns
+        ], name
+        assert {(i.name, tuple(c.name for c in i.columns)) for i in ours.indexes} == {
+            (i.name, tuple(c.name for c in i.columns)) for i in table.indexes
+        }, name
